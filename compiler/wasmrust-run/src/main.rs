@@ -1,0 +1,171 @@
+//! `wasmrust-run`: runs WasmRust components in wasmtime, for tests.
+//!
+//! `check COMPONENT SPEC` calls the exports listed in SPEC and compares each
+//! result with the expected value, reporting like libtest. Each SPEC line is
+//!
+//! ```text
+//! INTERFACE CALL == EXPECTED
+//! wasmrust:demo/text@0.1.0 reverse-words("a b") == "b a"
+//! ```
+//!
+//! with CALL and EXPECTED in WAVE syntax (as `wasmtime run --invoke` takes).
+//! Use `-` as INTERFACE for a function the world exports directly.
+//! `invoke COMPONENT INTERFACE CALL` prints one call's result.
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use wasm_wave::untyped::UntypedFuncCall;
+use wasmtime::component::{Component, Instance, Linker, ResourceTable, Val};
+use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+#[derive(Parser)]
+#[command(name = "wasmrust-run", about = "Run WasmRust components in wasmtime")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Call the exports listed in a spec file and check their results.
+    Check { component: PathBuf, spec: PathBuf },
+    /// Call one export and print its result in WAVE syntax.
+    Invoke { component: PathBuf, interface: String, call: String },
+}
+
+struct Host {
+    wasi: WasiCtx,
+    table: ResourceTable,
+}
+
+impl WasiView for Host {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+struct Runner {
+    store: Store<Host>,
+    instance: Instance,
+}
+
+impl Runner {
+    fn new(path: &Path) -> Result<Self> {
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        let engine = Engine::new(&config)?;
+        let component = Component::from_file(&engine, path)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("failed to load component `{}`", path.display()))?;
+        let mut linker = Linker::<Host>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        let wasi = WasiCtx::builder().inherit_stderr().build();
+        let mut store = Store::new(&engine, Host { wasi, table: ResourceTable::new() });
+        let instance = linker
+            .instantiate(&mut store, &component)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("failed to instantiate `{}`", path.display()))?;
+        Ok(Runner { store, instance })
+    }
+
+    /// Calls `interface`'s function as `call` says; returns its results.
+    fn call(&mut self, interface: &str, call: &str) -> Result<(Vec<Val>, Vec<wasmtime::component::Type>)> {
+        let parsed = UntypedFuncCall::parse(call).map_err(|e| anyhow!("cannot parse call `{call}`: {e}"))?;
+        let name = parsed.name().to_string();
+        let parent = if interface == "-" {
+            None
+        } else {
+            Some(
+                self.instance
+                    .get_export_index(&mut self.store, None, interface)
+                    .ok_or_else(|| anyhow!("the component exports no interface `{interface}`"))?,
+            )
+        };
+        let index = self
+            .instance
+            .get_export_index(&mut self.store, parent.as_ref(), &name)
+            .ok_or_else(|| anyhow!("`{interface}` exports no function `{name}`"))?;
+        let func = self
+            .instance
+            .get_func(&mut self.store, index)
+            .ok_or_else(|| anyhow!("`{interface}#{name}` is not a function"))?;
+        let ty = func.ty(&self.store);
+        let param_types: Vec<_> = ty.params().map(|(_, t)| t).collect();
+        let result_types: Vec<_> = ty.results().collect();
+        let params: Vec<Val> = parsed
+            .to_wasm_params(&param_types)
+            .map_err(|e| anyhow!("arguments of `{call}` do not match the signature: {e}"))?;
+        let mut results = vec![Val::Bool(false); result_types.len()];
+        func.call(&mut self.store, &params, &mut results)?;
+        Ok((results, result_types))
+    }
+}
+
+fn show(vals: &[Val]) -> Result<String> {
+    let parts: Result<Vec<String>> = vals.iter().map(|v| wasm_wave::to_string(v).map_err(|e| anyhow!("{e}"))).collect();
+    Ok(parts?.join(", "))
+}
+
+fn check(component: &Path, spec: &Path) -> Result<bool> {
+    let text = std::fs::read_to_string(spec).with_context(|| format!("failed to read `{}`", spec.display()))?;
+    let cases: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    if cases.is_empty() {
+        bail!("`{}` lists no calls", spec.display());
+    }
+    let mut runner = Runner::new(component)?;
+    println!("\nrunning {} tests", cases.len());
+    let mut failures = Vec::new();
+    for (line, case) in &cases {
+        let outcome = (|| -> Result<()> {
+            let (interface, rest) = case.split_once(' ').ok_or_else(|| anyhow!("expected `INTERFACE CALL == EXPECTED`"))?;
+            let (call, expected) = rest.split_once(" == ").ok_or_else(|| anyhow!("expected `INTERFACE CALL == EXPECTED`"))?;
+            let (got, types) = runner.call(interface, call.trim())?;
+            let [ty] = types.as_slice() else { bail!("only single-result functions can be checked") };
+            let want: Val = wasm_wave::from_str(ty, expected.trim()).map_err(|e| anyhow!("cannot parse expected value: {e}"))?;
+            if got[0] != want {
+                bail!("expected {}, got {}", show(&[want])?, show(&got)?);
+            }
+            Ok(())
+        })();
+        let name = format!("{}:{line} {}", spec.file_name().unwrap_or_default().to_string_lossy(), case.split(" == ").next().unwrap_or(case));
+        match outcome {
+            Ok(()) => println!("test {name} ... ok"),
+            Err(e) => {
+                println!("test {name} ... FAILED");
+                failures.push((name, format!("{e:#}")));
+            }
+        }
+    }
+    if !failures.is_empty() {
+        println!("\nfailures:\n");
+        for (name, why) in &failures {
+            println!("---- {name} ----\n{why}\n");
+        }
+    }
+    let passed = cases.len() - failures.len();
+    let status = if failures.is_empty() { "ok" } else { "FAILED" };
+    println!("\ntest result: {status}. {passed} passed; {} failed; 0 ignored; 0 measured; 0 filtered out\n", failures.len());
+    Ok(failures.is_empty())
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Check { component, spec } => {
+            if !check(&component, &spec)? {
+                std::process::exit(101);
+            }
+        }
+        Command::Invoke { component, interface, call } => {
+            let (results, _) = Runner::new(&component)?.call(&interface, &call)?;
+            println!("{}", show(&results)?);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,511 @@
+//! The rustc flag policy: the one place that decides which flags rustc gets
+//! for a given target, build mode and crate kind.
+//!
+//! Starlark passes files and data (crate name, edition, features, cfgs, the
+//! profile's opt-level and target features); every flag string is made here,
+//! so the policy is unit-tested and cannot drift between rules.
+
+use anyhow::{Result, bail};
+use std::fmt;
+use std::str::FromStr;
+
+/// A compilation target WasmRust supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Browsers and JS hosts: no WASI, std with stubs.
+    Wasm32UnknownUnknown,
+    /// MVP + mutable-globals, no std (embedded interpreters).
+    Wasm32v1None,
+    /// WASI preview 1 core modules (node's `node:wasi`).
+    Wasm32Wasip1,
+    /// WASI preview 2 (component model hosts such as wasmtime).
+    Wasm32Wasip2,
+    /// The exec platform, for proc-macro crates.
+    Host,
+}
+
+/// Every supported target triple, in the order error messages list them.
+pub const TARGETS: [(&str, Target); 5] = [
+    ("wasm32-unknown-unknown", Target::Wasm32UnknownUnknown),
+    ("wasm32v1-none", Target::Wasm32v1None),
+    ("wasm32-wasip1", Target::Wasm32Wasip1),
+    ("wasm32-wasip2", Target::Wasm32Wasip2),
+    ("x86_64-unknown-linux-gnu", Target::Host),
+];
+
+impl FromStr for Target {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match TARGETS.iter().find(|(name, _)| *name == s) {
+            Some((_, t)) => Ok(*t),
+            None => {
+                let names: Vec<_> = TARGETS.iter().map(|(n, _)| *n).collect();
+                bail!("unsupported target `{s}`; supported targets: {}", names.join(", "))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = TARGETS.iter().find(|(_, t)| t == self).map(|(n, _)| *n).unwrap_or("?");
+        f.write_str(name)
+    }
+}
+
+impl Target {
+    /// Whether the target has `std` (wasm32v1-none has only core + alloc).
+    pub fn has_std(self) -> bool {
+        !matches!(self, Target::Wasm32v1None)
+    }
+
+    /// Whether the target is a WASI target (links wasi-libc's self-contained objects).
+    pub fn is_wasi(self) -> bool {
+        matches!(self, Target::Wasm32Wasip1 | Target::Wasm32Wasip2)
+    }
+
+    /// The WebAssembly features rustc 1.96 enables by default for this target
+    /// (binaryen and wasmparser must be told the same set).
+    pub fn default_wasm_features(self) -> &'static [WasmFeature] {
+        use WasmFeature::*;
+        match self {
+            Target::Wasm32v1None => &[MutableGlobals],
+            Target::Host => &[],
+            _ => &[BulkMemory, SignExt, NontrappingFloatToInt, MutableGlobals, ReferenceTypes, Multivalue],
+        }
+    }
+}
+
+/// A WebAssembly proposal a module may use, named as rustc's target features are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WasmFeature {
+    /// `bulk-memory`
+    BulkMemory,
+    /// `sign-ext`
+    SignExt,
+    /// `nontrapping-fptoint`
+    NontrappingFloatToInt,
+    /// `mutable-globals`
+    MutableGlobals,
+    /// `reference-types`
+    ReferenceTypes,
+    /// `multivalue`
+    Multivalue,
+    /// `simd128`
+    Simd128,
+    /// `atomics` (shared memory and atomic instructions)
+    Atomics,
+}
+
+const FEATURE_NAMES: [(&str, WasmFeature); 8] = [
+    ("bulk-memory", WasmFeature::BulkMemory),
+    ("sign-ext", WasmFeature::SignExt),
+    ("nontrapping-fptoint", WasmFeature::NontrappingFloatToInt),
+    ("mutable-globals", WasmFeature::MutableGlobals),
+    ("reference-types", WasmFeature::ReferenceTypes),
+    ("multivalue", WasmFeature::Multivalue),
+    ("simd128", WasmFeature::Simd128),
+    ("atomics", WasmFeature::Atomics),
+];
+
+impl FromStr for WasmFeature {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match FEATURE_NAMES.iter().find(|(n, _)| *n == s) {
+            Some((_, f)) => Ok(*f),
+            None => {
+                let names: Vec<_> = FEATURE_NAMES.iter().map(|(n, _)| *n).collect();
+                bail!("unknown wasm feature `{s}`; known features: {}", names.join(", "))
+            }
+        }
+    }
+}
+
+impl fmt::Display for WasmFeature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = FEATURE_NAMES.iter().find(|(_, x)| x == self).map(|(n, _)| *n).unwrap_or("?");
+        f.write_str(name)
+    }
+}
+
+/// The features a module built for `target` with `extra` profile features may use.
+pub fn module_features(target: Target, extra: &[WasmFeature]) -> Vec<WasmFeature> {
+    let mut all: Vec<WasmFeature> = target.default_wasm_features().to_vec();
+    all.extend_from_slice(extra);
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// Build mode, from Bazel's `--compilation_mode` (`opt` is release).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Fast iteration: low opt-level, debug assertions, many codegen units.
+    Dev,
+    /// Size-tuned: the profile's opt-level, fat LTO, one codegen unit.
+    Release,
+}
+
+impl FromStr for Mode {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "dev" => Ok(Mode::Dev),
+            "release" => Ok(Mode::Release),
+            _ => bail!("unknown mode `{s}`; expected `dev` or `release`"),
+        }
+    }
+}
+
+/// What kind of crate an action compiles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrateKind {
+    /// A crate of the standard library (core, alloc, std and their deps).
+    Sysroot,
+    /// A user library (`.rlib`).
+    Lib,
+    /// A reactor module: exports, no `_start` (`cdylib`).
+    Cdylib,
+    /// A command module with `_start` (`bin`).
+    Bin,
+    /// A proc-macro crate for the exec platform.
+    ProcMacro,
+}
+
+impl FromStr for CrateKind {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s {
+            "sysroot" => CrateKind::Sysroot,
+            "lib" => CrateKind::Lib,
+            "cdylib" => CrateKind::Cdylib,
+            "bin" => CrateKind::Bin,
+            "proc-macro" => CrateKind::ProcMacro,
+            _ => bail!("unknown crate kind `{s}`; expected sysroot, lib, cdylib, bin or proc-macro"),
+        })
+    }
+}
+
+impl CrateKind {
+    fn crate_type(self) -> &'static str {
+        match self {
+            CrateKind::Sysroot | CrateKind::Lib => "rlib",
+            CrateKind::Cdylib => "cdylib",
+            CrateKind::Bin => "bin",
+            CrateKind::ProcMacro => "proc-macro",
+        }
+    }
+
+    /// Whether this crate is linked into a final module.
+    pub fn links(self) -> bool {
+        matches!(self, CrateKind::Cdylib | CrateKind::Bin)
+    }
+}
+
+/// rustc `-Copt-level` values.
+pub const OPT_LEVELS: [&str; 6] = ["0", "1", "2", "3", "s", "z"];
+
+/// Everything one rustc invocation depends on. Paths are execroot-relative
+/// strings exactly as Bazel passes them.
+#[derive(Clone, Debug)]
+pub struct Invocation {
+    /// Target triple.
+    pub target: Target,
+    /// Dev or release.
+    pub mode: Mode,
+    /// Crate kind.
+    pub kind: CrateKind,
+    /// `--crate-name`.
+    pub crate_name: String,
+    /// `--edition`.
+    pub edition: String,
+    /// The crate root source file.
+    pub src: String,
+    /// The output file.
+    pub out: String,
+    /// The profile's release opt-level (`s` or `z` usually).
+    pub release_opt_level: String,
+    /// Extra target features of the profile (`simd128`, `atomics`).
+    pub target_features: Vec<WasmFeature>,
+    /// `-Cmetadata`, unique per crate (Bazel passes a label-derived value).
+    pub metadata: String,
+    /// Cargo features (`--cfg feature="..."`).
+    pub features: Vec<String>,
+    /// Plain `--cfg` values.
+    pub cfgs: Vec<String>,
+    /// `--extern NAME=PATH` (NAME may carry a `priv:` prefix for sysroot crates).
+    pub externs: Vec<(String, String)>,
+    /// `-L dependency=DIR` search directories.
+    pub dependency_dirs: Vec<String>,
+    /// `--sysroot` for wasm crates (none for sysroot crates themselves).
+    pub sysroot: Option<String>,
+    /// The linker (rust-lld) for crates that link.
+    pub linker: Option<String>,
+    /// The root of the library sources, remapped to `/rustc/library`.
+    pub library_root: Option<String>,
+    /// The absolute working directory, remapped to `.` so no output records it.
+    pub cwd: String,
+    /// Stack size in bytes for linked modules (`None`: rustc's 1 MiB default).
+    pub stack_size: Option<u64>,
+    /// The user's own `rustc_flags`, appended last.
+    pub user_flags: Vec<String>,
+}
+
+impl Invocation {
+    fn opt_level(&self) -> &str {
+        match (self.kind, self.mode) {
+            // std is always optimized: an unoptimized std doubles the dev
+            // rebuild's codegen (more of it is monomorphized into user code).
+            (CrateKind::Sysroot, Mode::Dev) => "2",
+            (CrateKind::ProcMacro, _) => "1",
+            (_, Mode::Dev) => "1",
+            (_, Mode::Release) => &self.release_opt_level,
+        }
+    }
+
+    fn needs_bootstrap(&self) -> bool {
+        self.kind == CrateKind::Sysroot
+    }
+}
+
+/// The full rustc argument list for `inv` (without the rustc path itself).
+pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
+    if !OPT_LEVELS.contains(&inv.release_opt_level.as_str()) {
+        bail!("invalid opt-level `{}`; expected one of {}", inv.release_opt_level, OPT_LEVELS.join(", "));
+    }
+    if (inv.kind == CrateKind::ProcMacro) != (inv.target == Target::Host) {
+        bail!("proc-macro crates build for the exec platform (and only they do): crate `{}` has target `{}`", inv.crate_name, inv.target);
+    }
+    if inv.kind.links() && inv.linker.is_none() {
+        bail!("crate `{}` links a module but no linker was given", inv.crate_name);
+    }
+    let mut a: Vec<String> = Vec::new();
+    let mut push = |s: String| a.push(s);
+    push(format!("--crate-name={}", inv.crate_name));
+    push(format!("--edition={}", inv.edition));
+    push(format!("--crate-type={}", inv.kind.crate_type()));
+    push(inv.src.clone());
+    push("-o".into());
+    push(inv.out.clone());
+    if inv.target != Target::Host {
+        push(format!("--target={}", inv.target));
+    }
+    push(format!("-Copt-level={}", inv.opt_level()));
+    push("-Cdebuginfo=0".into());
+    push(format!("-Cmetadata={}", inv.metadata));
+    // No absolute path may reach an output: the working directory (Bazel's
+    // execroot, different on every machine) becomes `.`.
+    push(format!("--remap-path-prefix={}=.", inv.cwd));
+    if inv.kind != CrateKind::ProcMacro {
+        // wasm has no unwinding; abort is also smaller.
+        push("-Cpanic=abort".into());
+    }
+    let release = inv.mode == Mode::Release && inv.kind != CrateKind::ProcMacro;
+    match inv.kind {
+        CrateKind::Sysroot => {
+            push("-Zforce-unstable-if-unmarked".into());
+            push("-Zunstable-options".into()); // `--extern priv:`
+            push("--cap-lints=allow".into());
+            push("-Cembed-bitcode=yes".into()); // fat LTO of the final module reads it
+            push("-Cdebug-assertions=off".into());
+            push("-Coverflow-checks=off".into());
+            if let Some(lib) = &inv.library_root {
+                push(format!("--remap-path-prefix={lib}=/rustc/library"));
+            }
+            if release && matches!(inv.crate_name.as_str(), "core" | "alloc") {
+                push("--cfg=feature=\"optimize_for_size\"".into());
+            }
+        }
+        _ if release => {
+            push("-Cdebug-assertions=off".into());
+            push("-Coverflow-checks=off".into());
+        }
+        _ => {
+            push("-Cdebug-assertions=on".into());
+            push("-Coverflow-checks=on".into());
+        }
+    }
+    push(format!("-Ccodegen-units={}", if release { 1 } else { 16 }));
+    if release && inv.kind.links() {
+        push("-Clto=fat".into());
+        push("-Cstrip=debuginfo".into());
+    }
+    if !inv.target_features.is_empty() && inv.target != Target::Host {
+        let f: Vec<_> = inv.target_features.iter().map(|f| format!("+{f}")).collect();
+        push(format!("-Ctarget-feature={}", f.join(",")));
+    }
+    if let Some(sysroot) = &inv.sysroot {
+        push(format!("--sysroot={sysroot}"));
+    }
+    if let Some(linker) = &inv.linker {
+        if inv.kind.links() {
+            push(format!("-Clinker={linker}"));
+            if let Some(stack) = inv.stack_size {
+                push(format!("-Clink-arg=-zstack-size={stack}"));
+            }
+        }
+    }
+    if inv.kind == CrateKind::ProcMacro {
+        push("--extern=proc_macro".into());
+    }
+    for f in &inv.features {
+        push(format!("--cfg=feature=\"{f}\""));
+    }
+    for c in &inv.cfgs {
+        push(format!("--cfg={c}"));
+    }
+    for d in &inv.dependency_dirs {
+        push(format!("-Ldependency={d}"));
+    }
+    for (name, path) in &inv.externs {
+        push(format!("--extern={name}={path}"));
+    }
+    a.extend(inv.user_flags.iter().cloned());
+    Ok(a)
+}
+
+/// The environment rustc runs with: nothing from the caller's environment
+/// except what is listed here, so TZ, LANG, HOME and the like cannot matter.
+pub fn rustc_env(inv: &Invocation, extra: &[(String, String)], library_path: Option<&str>) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = Vec::new();
+    if inv.needs_bootstrap() {
+        // The standard library is built with unstable flags, as upstream does.
+        env.push(("RUSTC_BOOTSTRAP".into(), "1".into()));
+    }
+    if inv.kind == CrateKind::ProcMacro {
+        // The host linker driver (`cc`) finds `ld` through PATH.
+        env.push(("PATH".into(), "/usr/bin:/bin".into()));
+    }
+    if let Some(p) = library_path {
+        // rustc and rust-lld load the declared, hash-checked copies of their libraries.
+        env.push(("LD_LIBRARY_PATH".into(), p.into()));
+    }
+    env.extend(extra.iter().cloned());
+    env.sort();
+    env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inv(kind: CrateKind, mode: Mode) -> Invocation {
+        Invocation {
+            target: if kind == CrateKind::ProcMacro { Target::Host } else { Target::Wasm32Wasip2 },
+            mode,
+            kind,
+            crate_name: "demo".into(),
+            edition: "2024".into(),
+            src: "app/src/lib.rs".into(),
+            out: "bazel-out/app/libdemo.rlib".into(),
+            release_opt_level: "z".into(),
+            target_features: vec![],
+            metadata: "demo-app".into(),
+            features: vec!["std".into()],
+            cfgs: vec![],
+            externs: vec![("core".into(), "sr/libcore.rlib".into())],
+            dependency_dirs: vec![],
+            sysroot: Some("bazel-out/sysroot".into()),
+            linker: Some("external/wasm_toolchain/bin/rust-lld".into()),
+            library_root: Some("external/wasm_toolchain/library".into()),
+            cwd: "/home/u/.cache/bazel/execroot/wasmrust".into(),
+            stack_size: None,
+            user_flags: vec!["-Wunused".into()],
+        }
+    }
+
+    fn has(args: &[String], flag: &str) -> bool {
+        args.iter().any(|a| a == flag)
+    }
+
+    #[test]
+    fn release_link_is_size_tuned() {
+        let a = rustc_args(&inv(CrateKind::Cdylib, Mode::Release)).unwrap();
+        for f in ["-Copt-level=z", "-Clto=fat", "-Ccodegen-units=1", "-Cpanic=abort", "-Cdebug-assertions=off"] {
+            assert!(has(&a, f), "missing {f} in {a:?}");
+        }
+        assert!(has(&a, "-Clinker=external/wasm_toolchain/bin/rust-lld"));
+        assert!(has(&a, "--crate-type=cdylib"));
+    }
+
+    #[test]
+    fn dev_is_fast_and_checked() {
+        let a = rustc_args(&inv(CrateKind::Cdylib, Mode::Dev)).unwrap();
+        for f in ["-Copt-level=1", "-Ccodegen-units=16", "-Cdebug-assertions=on", "-Coverflow-checks=on"] {
+            assert!(has(&a, f), "missing {f} in {a:?}");
+        }
+        assert!(!a.iter().any(|x| x.starts_with("-Clto")));
+    }
+
+    #[test]
+    fn libraries_do_not_link_or_lto() {
+        let a = rustc_args(&inv(CrateKind::Lib, Mode::Release)).unwrap();
+        assert!(!a.iter().any(|x| x.starts_with("-Clinker") || x.starts_with("-Clto")));
+        assert!(has(&a, "--crate-type=rlib"));
+    }
+
+    #[test]
+    fn working_directory_is_always_remapped() {
+        for kind in [CrateKind::Sysroot, CrateKind::Lib, CrateKind::Cdylib, CrateKind::ProcMacro] {
+            let a = rustc_args(&inv(kind, Mode::Release)).unwrap();
+            assert!(has(&a, "--remap-path-prefix=/home/u/.cache/bazel/execroot/wasmrust=."), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn sysroot_crates_are_optimized_even_in_dev_and_remap_library() {
+        let mut i = inv(CrateKind::Sysroot, Mode::Dev);
+        i.crate_name = "core".into();
+        let a = rustc_args(&i).unwrap();
+        assert!(has(&a, "-Copt-level=2"));
+        assert!(has(&a, "-Zforce-unstable-if-unmarked"));
+        assert!(has(&a, "--remap-path-prefix=external/wasm_toolchain/library=/rustc/library"));
+        assert!(!has(&a, "--cfg=feature=\"optimize_for_size\""));
+        i.mode = Mode::Release;
+        assert!(has(&rustc_args(&i).unwrap(), "--cfg=feature=\"optimize_for_size\""));
+        assert_eq!(rustc_env(&i, &[], None), vec![("RUSTC_BOOTSTRAP".to_string(), "1".to_string())]);
+    }
+
+    #[test]
+    fn user_crates_get_no_bootstrap_and_user_flags_come_last() {
+        let i = inv(CrateKind::Lib, Mode::Dev);
+        assert!(rustc_env(&i, &[], None).is_empty());
+        assert_eq!(rustc_args(&i).unwrap().last().unwrap(), "-Wunused");
+    }
+
+    #[test]
+    fn proc_macros_target_the_host_only() {
+        let a = rustc_args(&inv(CrateKind::ProcMacro, Mode::Release)).unwrap();
+        assert!(!a.iter().any(|x| x.starts_with("--target")));
+        assert!(has(&a, "--extern=proc_macro"));
+        let mut bad = inv(CrateKind::Lib, Mode::Dev);
+        bad.target = Target::Host;
+        assert!(rustc_args(&bad).unwrap_err().to_string().contains("exec platform"));
+    }
+
+    #[test]
+    fn bad_values_are_rejected_with_the_allowed_set() {
+        let e = "wasm64-unknown-unknown".parse::<Target>().unwrap_err().to_string();
+        assert!(e.contains("wasm32-wasip2"), "{e}");
+        let mut i = inv(CrateKind::Cdylib, Mode::Release);
+        i.release_opt_level = "4".into();
+        assert!(rustc_args(&i).unwrap_err().to_string().contains("expected one of 0, 1, 2, 3, s, z"));
+        assert!("threads".parse::<WasmFeature>().is_err());
+    }
+
+    #[test]
+    fn stack_size_and_features_reach_the_linker() {
+        let mut i = inv(CrateKind::Cdylib, Mode::Release);
+        i.stack_size = Some(65536);
+        i.target_features = vec![WasmFeature::Simd128];
+        let a = rustc_args(&i).unwrap();
+        assert!(has(&a, "-Clink-arg=-zstack-size=65536"));
+        assert!(has(&a, "-Ctarget-feature=+simd128"));
+    }
+
+    #[test]
+    fn mvp_target_has_only_mutable_globals() {
+        assert_eq!(module_features(Target::Wasm32v1None, &[]), vec![WasmFeature::MutableGlobals]);
+        assert!(module_features(Target::Wasm32Wasip2, &[WasmFeature::Simd128]).contains(&WasmFeature::Simd128));
+    }
+}

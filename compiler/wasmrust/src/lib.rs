@@ -1,0 +1,17 @@
+//! WasmRust's host tool, as a library.
+//!
+//! Bazel actions run the `wasmrust` binary; everything it does lives here so
+//! that unit tests and benchmarks exercise the same code:
+//!
+//! * [`flags`] owns the rustc flag policy for every (target, mode, crate kind).
+//! * [`rustc`] runs rustc with exactly those flags and a clean environment.
+//! * [`postlink`] holds the post-link passes: validate, optimize, componentize
+//!   and normalise. Each reads a whole module, checks it, and writes its output
+//!   atomically, so a failing pass never leaves a partial file behind.
+
+#![forbid(unsafe_code)]
+
+pub mod flags;
+pub mod io;
+pub mod postlink;
+pub mod rustc;

@@ -1,0 +1,212 @@
+//! `wasmrust`: the host tool WasmRust's Bazel actions run.
+//!
+//! Every subcommand is one action kind: `rustc` compiles one crate with the
+//! toolchain's flag policy; `validate`, `opt`, `componentize` and `normalize`
+//! are the post-link pipeline. Errors print as `error: ...` followed by the
+//! chain of causes, and the exit status is 1.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use wasmrust::flags::{CrateKind, Invocation, Mode, Target, WasmFeature, module_features};
+use wasmrust::postlink::{componentize, normalize, optimize, validate};
+
+#[derive(Parser)]
+#[command(name = "wasmrust", version, about = "WasmRust's build actions: rustc flag policy and the post-link pipeline")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile one crate with the flag policy for its target, mode and kind.
+    #[command(after_help = "Example:\n  wasmrust rustc --rustc external/wasm_toolchain/bin/rustc --target wasm32-wasip2 \\\n    --mode release --kind lib --crate-name app --edition 2024 --src app/src/lib.rs \\\n    --out bazel-out/app/libapp.rlib --sysroot bazel-out/sysroot")]
+    Rustc(RustcArgs),
+    /// Check that a module or component is valid for a set of features.
+    #[command(after_help = "Example:\n  wasmrust validate --target wasm32v1-none app.wasm --stamp app.valid")]
+    Validate {
+        /// The module or component to check.
+        input: PathBuf,
+        /// Restrict a core module to this target's default features (plus --feature).
+        #[arg(long)]
+        target: Option<Target>,
+        /// Extra features the profile enables.
+        #[arg(long = "feature")]
+        features: Vec<WasmFeature>,
+        /// Write this file (containing `ok`) when the input is valid.
+        #[arg(long)]
+        stamp: Option<PathBuf>,
+    },
+    /// Optimize a core module with binaryen (the `wasm-opt` crate).
+    #[command(after_help = "Example:\n  wasmrust opt --target wasm32-wasip2 --level Oz --converge in.wasm -o out.wasm")]
+    Opt {
+        /// The core module.
+        input: PathBuf,
+        /// Output path.
+        #[arg(short)]
+        o: PathBuf,
+        /// The target the module was compiled for (sets the allowed features).
+        #[arg(long)]
+        target: Target,
+        /// Extra features the profile enables.
+        #[arg(long = "feature")]
+        features: Vec<WasmFeature>,
+        /// O1, O2, O3, Os or Oz.
+        #[arg(long, default_value = "Oz")]
+        level: optimize::Level,
+        /// Repeat the passes while the module keeps shrinking.
+        #[arg(long)]
+        converge: bool,
+    },
+    /// Make a component from a core module and a WIT world (wit-component).
+    #[command(after_help = "Example:\n  wasmrust componentize core.wasm --wit app/wit --world demo -o component.wasm")]
+    Componentize {
+        /// The core module (already optimized).
+        input: PathBuf,
+        /// Output path.
+        #[arg(short)]
+        o: PathBuf,
+        /// A `.wit` file or directory describing the world the module implements.
+        #[arg(long)]
+        wit: Option<PathBuf>,
+        /// The world's name (optional when the package has one world).
+        #[arg(long, requires = "wit")]
+        world: Option<String>,
+    },
+    /// Apply the custom-section policy (names kept in dev, dropped in release).
+    #[command(after_help = "Example:\n  wasmrust normalize --mode release in.wasm -o out.wasm")]
+    Normalize {
+        /// The module or component.
+        input: PathBuf,
+        /// Output path.
+        #[arg(short)]
+        o: PathBuf,
+        /// dev or release.
+        #[arg(long)]
+        mode: Mode,
+    },
+}
+
+#[derive(clap::Args)]
+struct RustcArgs {
+    /// The pinned rustc.
+    #[arg(long)]
+    rustc: PathBuf,
+    #[arg(long)]
+    target: Target,
+    #[arg(long)]
+    mode: Mode,
+    #[arg(long)]
+    kind: CrateKind,
+    #[arg(long)]
+    crate_name: String,
+    #[arg(long)]
+    edition: String,
+    #[arg(long)]
+    src: String,
+    #[arg(long)]
+    out: String,
+    /// The profile's release opt-level.
+    #[arg(long, default_value = "z")]
+    opt_level: String,
+    #[arg(long = "target-feature")]
+    target_features: Vec<WasmFeature>,
+    /// Defaults to the crate name.
+    #[arg(long)]
+    metadata: Option<String>,
+    #[arg(long = "feature")]
+    features: Vec<String>,
+    #[arg(long = "cfg")]
+    cfgs: Vec<String>,
+    /// NAME=PATH
+    #[arg(long = "extern", value_parser = parse_pair)]
+    externs: Vec<(String, String)>,
+    #[arg(long = "dependency-dir")]
+    dependency_dirs: Vec<String>,
+    #[arg(long)]
+    sysroot: Option<String>,
+    #[arg(long)]
+    linker: Option<String>,
+    #[arg(long)]
+    library_root: Option<String>,
+    /// Directory of the toolchain's shared libraries (LD_LIBRARY_PATH for rustc).
+    #[arg(long)]
+    library_path: Option<String>,
+    #[arg(long)]
+    stack_size: Option<u64>,
+    /// KEY=VALUE set in rustc's environment (for `env!`).
+    #[arg(long = "env", value_parser = parse_pair)]
+    env: Vec<(String, String)>,
+    /// The user's `rustc_flags`, after `--`.
+    #[arg(last = true)]
+    user_flags: Vec<String>,
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .ok_or_else(|| format!("expected NAME=VALUE, got `{s}`"))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Rustc(a) => {
+            let cwd = std::env::current_dir().context("failed to read the working directory")?;
+            let inv = Invocation {
+                target: a.target,
+                mode: a.mode,
+                kind: a.kind,
+                metadata: a.metadata.unwrap_or_else(|| a.crate_name.clone()),
+                crate_name: a.crate_name,
+                edition: a.edition,
+                src: a.src,
+                out: a.out,
+                release_opt_level: a.opt_level,
+                target_features: a.target_features,
+                features: a.features,
+                cfgs: a.cfgs,
+                externs: a.externs,
+                dependency_dirs: a.dependency_dirs,
+                sysroot: a.sysroot,
+                linker: a.linker,
+                library_root: a.library_root,
+                cwd: cwd.to_string_lossy().into_owned(),
+                stack_size: a.stack_size,
+                user_flags: a.user_flags,
+            };
+            wasmrust::rustc::run(&a.rustc, &inv, &a.env, a.library_path.as_deref())
+        }
+        Command::Validate { input, target, features, stamp } => {
+            let bytes = wasmrust::io::read(&input)?;
+            let allowed = target.map(|t| module_features(t, &features));
+            validate::validate(&input, &bytes, allowed.as_deref())?;
+            if let Some(stamp) = stamp {
+                wasmrust::io::write_atomic(&stamp, b"ok\n")?;
+            }
+            Ok(())
+        }
+        Command::Opt { input, o, target, features, level, converge } => {
+            optimize::optimize(&input, &o, level, &module_features(target, &features), converge)
+        }
+        Command::Componentize { input, o, wit, world } => {
+            let world = wit.as_deref().map(|path| componentize::World { path, name: world.as_deref() });
+            componentize::componentize(&input, &o, world.as_ref())
+        }
+        Command::Normalize { input, o, mode } => normalize::normalize(&input, &o, mode),
+    }
+}
+
+fn main() {
+    if let Err(e) = run(Cli::parse()) {
+        eprintln!("error: {e}");
+        let mut causes = e.chain().skip(1).peekable();
+        if causes.peek().is_some() {
+            eprintln!("\nCaused by:");
+            for (i, c) in causes.enumerate() {
+                eprintln!("    {i}: {c}");
+            }
+        }
+        std::process::exit(1);
+    }
+}

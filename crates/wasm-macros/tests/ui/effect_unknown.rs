@@ -1,0 +1,4 @@
+#[wasm_macros::effect(io, teleport)]
+fn jump() {}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[wasm_macros::linear]
+#[derive(Clone)]
+enum Session {
+    Open(u32),
+}
+
+fn main() {}

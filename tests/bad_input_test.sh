@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Bad input gives a clear error and a non-zero exit, never a corrupted output:
+# a Rust compile error, a malformed WIT file, and a toolchain that does not
+# match the lock. (Corrupted .wasm handed to the post-link subcommands is
+# covered by compiler/wasmrust/tests/cli.rs.)
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+W=$SCRATCH/bad/wasmrust
+OUT=$SCRATCH/bad/root
+fresh_copy "$W"
+log=$SCRATCH/bad/out.log
+
+# 1. A type error in app/: rustc's own diagnostic, workspace-relative paths.
+cp "$W/app/src/text.rs" "$SCRATCH/bad/text.rs.orig"
+printf '\npub fn broken() -> u32 { "not a number" }\n' >>"$W/app/src/text.rs"
+if bazel_in "$W" "$OUT" build //app:app_core >"$log" 2>&1; then
+  fail rust_compile_error "the build succeeded"
+elif grep -qF "$W/app/src/text.rs" "$log"; then
+  fail rust_compile_error "the diagnostic shows an absolute path"
+else
+  expect_contains rust_compile_error "$log" "error[E0308]: mismatched types" "app/src/text.rs:" "expected \`u32\`, found \`&str\`"
+fi
+cp "$SCRATCH/bad/text.rs.orig" "$W/app/src/text.rs"
+
+# 2. A syntax error in the WIT world: file:line and wit-parser's message.
+cp "$W/app/wit/demo.wit" "$SCRATCH/bad/demo.wit.orig"
+sed -i 's/reverse-words: func(input: string) -> string;/reverse-words: func(input: string) -> ;/' "$W/app/wit/demo.wit"
+if bazel_in "$W" "$OUT" build //app:component >"$log" 2>&1; then
+  fail malformed_wit "the build succeeded"
+else
+  expect_contains malformed_wit "$log" "failed to parse WIT at" "app/wit/demo.wit:12:43" "expected a type, found ';'"
+fi
+cp "$SCRATCH/bad/demo.wit.orig" "$W/app/wit/demo.wit"
+
+# 3. A toolchain that does not match the lock: names the tool, both hashes and the fix.
+python3 - "$W/toolchains/toolchain.lock.json" <<'PY'
+import json, sys
+p = sys.argv[1]; d = json.load(open(p))
+d["files"]["bin/rustc"]["sha256"] = "0" * 64
+d["packages"]["rustc-web"] = "0.0-not-installed"
+json.dump(d, open(p, "w"), indent=2, sort_keys=True)
+PY
+if bazel_in "$W" "$OUT" build //app:component >"$log" 2>&1; then
+  fail toolchain_hash_mismatch "the build succeeded"
+else
+  expect_contains toolchain_hash_mismatch "$log" \
+    "does not match toolchains/toolchain.lock.json" \
+    "bin/rustc (/usr/bin/rustc): expected sha256 0000000000000000000000000000000000000000000000000000000000000000, found" \
+    "package rustc-web: expected version 0.0-not-installed, found" \
+    "fix: apt-get install -y --allow-downgrades rustc-web=0.0-not-installed" \
+    "inspect_toolchain.py lock > toolchains/toolchain.lock.json"
+fi
+
+stop_bazel "$W" "$OUT"
+finish

@@ -1,0 +1,31 @@
+"""WasmRust's public Bazel API: load everything from here.
+
+    load("//toolchains:defs.bzl", "wasm_rust_library", "wasm_rust_binary", "wasm_component")
+
+Implementation lives in toolchains/private/ and may change freely.
+"""
+
+load("//toolchains/private:component.bzl", _wasm_component = "wasm_component")
+load(
+    "//toolchains/private:providers.bzl",
+    _WasmComponentInfo = "WasmComponentInfo",
+    _WasmCrateInfo = "WasmCrateInfo",
+    _WasmModuleInfo = "WasmModuleInfo",
+    _WasmSysrootInfo = "WasmSysrootInfo",
+)
+load(
+    "//toolchains/private:rust.bzl",
+    _wasm_rust_binary = "wasm_rust_binary",
+    _wasm_rust_library = "wasm_rust_library",
+    _wasm_rust_proc_macro = "wasm_rust_proc_macro",
+)
+
+wasm_rust_library = _wasm_rust_library
+wasm_rust_binary = _wasm_rust_binary
+wasm_rust_proc_macro = _wasm_rust_proc_macro
+wasm_component = _wasm_component
+
+WasmCrateInfo = _WasmCrateInfo
+WasmModuleInfo = _WasmModuleInfo
+WasmComponentInfo = _WasmComponentInfo
+WasmSysrootInfo = _WasmSysrootInfo

@@ -1,0 +1,110 @@
+"""The compile action: one rustc invocation through `wasmrust rustc`."""
+
+load(":providers.bzl", "WasmCrateInfo")
+
+def crate_root(ctx, kind):
+    """The crate root: `crate_root`, else lib.rs/main.rs among `srcs`, else the only source."""
+    if ctx.file.crate_root:
+        return ctx.file.crate_root
+    wanted = "main.rs" if kind == "bin" else "lib.rs"
+    hits = [f for f in ctx.files.srcs if f.basename == wanted]
+    if len(hits) == 1:
+        return hits[0]
+    if len(ctx.files.srcs) == 1:
+        return ctx.files.srcs[0]
+    fail("{}: cannot tell the crate root among {} sources; set `crate_root` (or name one of them {})".format(
+        ctx.label,
+        len(ctx.files.srcs),
+        wanted,
+    ))
+
+def crate_name(ctx):
+    name = ctx.attr.crate_name or ctx.label.name.replace("-", "_")
+    if not name.replace("_", "a").isalnum() or name[0].isdigit():
+        fail("{}: `{}` is not a valid crate name; set `crate_name` to letters, digits and underscores".format(ctx.label, name))
+    return name
+
+def _dirname(f):
+    return f.dirname
+
+def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, extra_inputs = []):
+    """Registers the rustc action for the rule in `ctx`; returns its WasmCrateInfo.
+
+    Args:
+      ctx: the rule context (srcs, deps, proc_macro_deps, edition, crate_features, rustc_flags, compile_data).
+      tools: `tool_context(ctx)`.
+      kind: `lib`, `cdylib`, `bin` or `proc-macro`.
+      triple: the target triple (the exec triple for proc macros).
+      mode: `dev` or `release`.
+      out: the declared output file.
+      sysroot: a WasmSysrootInfo, or None for proc macros.
+      opt_level: the profile's release opt-level.
+      target_features: the profile's extra wasm features.
+      linker: the rust-lld File for crates that link.
+      extra_inputs: more files the action reads (linker files, host std).
+    """
+    name = crate_name(ctx)
+    root = crate_root(ctx, kind)
+    deps = [d[WasmCrateInfo] for d in getattr(ctx.attr, "deps", [])]
+    for d in deps:
+        if d.is_proc_macro:
+            fail("{}: `{}` is a proc macro; list it in `proc_macro_deps`, not `deps`".format(ctx.label, d.name))
+    macros = [d[WasmCrateInfo] for d in getattr(ctx.attr, "proc_macro_deps", [])]
+    transitive = depset(transitive = [d.transitive_outputs for d in deps])
+
+    args = ctx.actions.args()
+    args.add("rustc")
+    args.add("--rustc", tools.rustc)
+    args.add("--library-path", tools.library_path)
+    args.add("--target", triple)
+    args.add("--mode", mode)
+    args.add("--kind", kind)
+    args.add("--crate-name", name)
+    args.add("--edition", ctx.attr.edition)
+    args.add("--src", root)
+    args.add("--out", out)
+    args.add("--opt-level", opt_level)
+    args.add("--metadata", "{}-{}".format(name, str(ctx.label)))
+    args.add_all(target_features, before_each = "--target-feature")
+    args.add_all(ctx.attr.crate_features, before_each = "--feature")
+    for d in deps + macros:
+        args.add("--extern", "{}={}".format(d.name, d.output.path))
+    args.add_all(transitive, map_each = _dirname, before_each = "--dependency-dir", uniquify = True)
+    if sysroot:
+        args.add("--sysroot", sysroot.root)
+    if linker:
+        args.add("--linker", linker)
+    args.add("--")
+    args.add_all(ctx.attr.rustc_flags)
+
+    inputs = [ctx.files.srcs, ctx.files.compile_data, tools.rustc_files, extra_inputs, [root]]
+    ctx.actions.run(
+        executable = tools.driver,
+        arguments = [args],
+        inputs = depset(
+            [f for group in inputs for f in group] + [d.output for d in macros],
+            transitive = [transitive] + ([sysroot.files] if sysroot else []),
+        ),
+        outputs = [out],
+        mnemonic = "WasmRustc",
+        progress_message = "Compiling Rust {} {} ({}, {})".format(kind, ctx.label, triple, mode),
+    )
+    return WasmCrateInfo(
+        name = name,
+        output = out,
+        is_proc_macro = kind == "proc-macro",
+        transitive_outputs = depset([out], transitive = [transitive]),
+        triple = triple,
+    )
+
+# Attributes shared by every rule that compiles a crate; names follow rules_rust.
+CRATE_ATTRS = {
+    "srcs": attr.label_list(allow_files = [".rs"], mandatory = True, doc = "The crate's Rust sources."),
+    "crate_root": attr.label(allow_single_file = [".rs"], doc = "The crate root; defaults to lib.rs / main.rs among `srcs`."),
+    "crate_name": attr.string(doc = "The crate name; defaults to the target name with `-` replaced by `_`."),
+    "edition": attr.string(default = "2024", values = ["2015", "2018", "2021", "2024"], doc = "The Rust edition."),
+    "crate_features": attr.string_list(doc = "Cargo-style features, passed as `--cfg feature=\"...\"`."),
+    "rustc_flags": attr.string_list(doc = "Extra rustc flags, appended after the toolchain's (prefer leaving flag policy to the toolchain)."),
+    "compile_data": attr.label_list(allow_files = True, doc = "Files the sources read at compile time (`include_str!`, `include_bytes!`)."),
+    "data": attr.label_list(allow_files = True, doc = "Files needed at run time."),
+}

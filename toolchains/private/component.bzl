@@ -1,0 +1,49 @@
+"""wasm_component: a core module and a WIT world become a component."""
+
+load(":postlink.bzl", "componentize", "normalize")
+load(":providers.bzl", "WasmComponentInfo", "WasmModuleInfo")
+load(":rust.bzl", "TOOLCHAIN_TYPE")
+load(":settings.bzl", "build_mode", "profile_transition")
+load(":toolchain.bzl", "TOOL_ATTRS", "tool_context")
+load("//platforms:profiles.bzl", "PROFILES")
+
+def _component_impl(ctx):
+    tc = ctx.toolchains[TOOLCHAIN_TYPE]
+    if not tc.component_model:
+        fail("{}: the `{}` profile has no Component Model support, so it cannot build a component; build it with --config=wasmtime or set `profile = \"wasmtime\"`".format(ctx.label, tc.profile))
+    tools = tool_context(ctx)
+    module = ctx.attr.module[WasmModuleInfo]
+    raw = componentize(ctx, tools, module.wasm, ctx.files.wit, ctx.attr.world, ctx.actions.declare_file("{}/{}.raw.wasm".format(ctx.label.name, ctx.label.name)))
+    final = normalize(ctx, tools, raw, build_mode(ctx), ctx.actions.declare_file(ctx.label.name + ".wasm"))
+    return [
+        DefaultInfo(files = depset([final]), runfiles = ctx.runfiles(files = [final])),
+        WasmComponentInfo(wasm = final, wit = depset(ctx.files.wit), world = ctx.attr.world, profile = tc.profile),
+    ]
+
+wasm_component = rule(
+    implementation = _component_impl,
+    doc = """A WebAssembly component made from a `wasm_rust_binary` and the WIT world it
+implements, with wit-component. WASI preview 1 imports are adapted with the
+pinned preview-1 adapter. Only profiles with Component Model support may
+build components.
+
+Example:
+
+    wasm_component(
+        name = "component",
+        module = ":app_core",
+        wit = glob(["wit/*.wit"]),
+        world = "demo",
+    )
+""",
+    attrs = dict(TOOL_ATTRS, **{
+        "module": attr.label(mandatory = True, providers = [WasmModuleInfo], doc = "The core module (`wasm_rust_binary`)."),
+        "wit": attr.label_list(allow_files = [".wit"], doc = "The WIT files of the world (one directory, plus deps/)."),
+        "world": attr.string(doc = "The world to target; optional when the package has one."),
+        "profile": attr.string(values = [""] + sorted(PROFILES.keys()), doc = "Host profile; empty: the active profile."),
+        "_allowlist_function_transition": attr.label(default = "@bazel_tools//tools/allowlists/function_transition_allowlist"),
+    }),
+    toolchains = [TOOLCHAIN_TYPE],
+    incompatible_use_toolchain_transition = True,
+    cfg = profile_transition,
+)

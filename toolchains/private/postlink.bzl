@@ -1,0 +1,39 @@
+"""Post-link actions: `wasmrust opt`, `componentize`, `normalize`."""
+
+def _run(ctx, tools, subcommand, args_list, inputs, output, what):
+    args = ctx.actions.args()
+    args.add(subcommand)
+    args.add_all(args_list)
+    args.add("-o", output)
+    ctx.actions.run(
+        executable = tools.driver,
+        arguments = [args],
+        inputs = inputs,
+        outputs = [output],
+        mnemonic = "Wasm" + subcommand.capitalize(),
+        progress_message = "{} {} ({})".format(what, ctx.label, output.basename),
+    )
+    return output
+
+def optimize(ctx, tools, module, triple, features, out):
+    """wasm-opt -Oz, run to convergence, with exactly the module's features."""
+    extra = ["--target", triple, "--level", "Oz", "--converge"]
+    for f in features:
+        extra += ["--feature", f]
+    return _run(ctx, tools, "opt", extra + [module.path], [module], out, "Optimizing")
+
+def normalize(ctx, tools, wasm, mode, out):
+    """The custom-section policy: names kept in dev, dropped in release."""
+    return _run(ctx, tools, "normalize", ["--mode", mode, wasm.path], [wasm], out, "Normalizing")
+
+def componentize(ctx, tools, module, wit_files, world, out):
+    """wit-component: the core module plus its WIT world becomes a component."""
+    extra = [module.path]
+    if wit_files:
+        dirs = {f.dirname: True for f in wit_files if "/deps/" not in f.path}
+        if len(dirs) != 1:
+            fail("{}: the `wit` files must be in one directory (plus its deps/), found: {}".format(ctx.label, ", ".join(sorted(dirs.keys()))))
+        extra += ["--wit", dirs.keys()[0]]
+        if world:
+            extra += ["--world", world]
+    return _run(ctx, tools, "componentize", extra, [module] + wit_files, out, "Componentizing")

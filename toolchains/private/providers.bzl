@@ -1,0 +1,42 @@
+"""Providers of the WasmRust rules."""
+
+WasmCrateInfo = provider(
+    doc = "A compiled Rust crate: a wasm `.rlib`, or a host `.so` for a proc macro.",
+    fields = {
+        "name": "str: the crate name, as `--extern NAME=` uses it.",
+        "output": "File: the `.rlib` (or the proc macro's `.so`).",
+        "is_proc_macro": "bool: True for proc-macro crates built for the exec platform.",
+        "transitive_outputs": "depset[File]: `output` and those of every dependency, inputs of every dependant.",
+        "triple": "str: the target triple it was compiled for (the exec triple for proc macros).",
+    },
+)
+
+WasmSysrootInfo = provider(
+    doc = "The standard library built for one wasm target and build mode.",
+    fields = {
+        "root": "str: execroot-relative path of the sysroot (`--sysroot`).",
+        "files": "depset[File]: every rlib, plus wasi-libc's self-contained objects on WASI targets.",
+        "triple": "str: the target triple.",
+        "has_std": "bool: False when only core and alloc exist (wasm32v1-none).",
+    },
+)
+
+WasmModuleInfo = provider(
+    doc = "A linked core WebAssembly module.",
+    fields = {
+        "wasm": "File: the post-linked module (optimized and normalized per build mode).",
+        "kind": "str: `reactor` (exports only) or `command` (has `_start`).",
+        "profile": "str: the host profile it was built for.",
+        "triple": "str: the target triple.",
+    },
+)
+
+WasmComponentInfo = provider(
+    doc = "A WebAssembly component.",
+    fields = {
+        "wasm": "File: the component.",
+        "wit": "depset[File]: the WIT files of its world.",
+        "world": "str: the world it implements.",
+        "profile": "str: the host profile it was built for.",
+    },
+)

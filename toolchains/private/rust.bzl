@@ -1,0 +1,145 @@
+"""wasm_rust_library, wasm_rust_binary and wasm_rust_proc_macro."""
+
+load("//platforms:profiles.bzl", "PROFILES")
+load(":compile.bzl", "CRATE_ATTRS", "compile_crate", "crate_name")
+load(":postlink.bzl", "normalize", "optimize")
+load(":providers.bzl", "WasmCrateInfo", "WasmModuleInfo")
+load(":settings.bzl", "build_mode", "profile_transition")
+load(":toolchain.bzl", "TOOL_ATTRS", "tool_context")
+
+TOOLCHAIN_TYPE = "//toolchains:toolchain_type"
+
+_PROFILE_ATTRS = {
+    "profile": attr.string(
+        values = [""] + sorted(PROFILES.keys()),
+        doc = "Build for this host profile whatever `--config=<profile>` says; empty: the active profile (default wasmtime).",
+    ),
+    "_allowlist_function_transition": attr.label(default = "@bazel_tools//tools/allowlists/function_transition_allowlist"),
+}
+
+def _wasm_deps_attrs():
+    return {
+        "deps": attr.label_list(providers = [WasmCrateInfo], doc = "Rust library dependencies (`wasm_rust_library`)."),
+        "proc_macro_deps": attr.label_list(providers = [WasmCrateInfo], cfg = "exec", doc = "`wasm_rust_proc_macro` dependencies, built for the exec platform."),
+    }
+
+def _library_impl(ctx):
+    tc = ctx.toolchains[TOOLCHAIN_TYPE]
+    tools = tool_context(ctx)
+    out = ctx.actions.declare_file("{}/lib{}.rlib".format(ctx.label.name, crate_name(ctx)))
+    info = compile_crate(
+        ctx,
+        tools,
+        "lib",
+        tc.triple,
+        build_mode(ctx),
+        out,
+        sysroot = tc.sysroot,
+        opt_level = tc.release_opt,
+        target_features = tc.features,
+    )
+    return [
+        DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = ctx.files.data)),
+        info,
+    ]
+
+wasm_rust_library = rule(
+    implementation = _library_impl,
+    doc = """A Rust library compiled for the active host profile's wasm target.
+
+Example:
+
+    wasm_rust_library(
+        name = "text",
+        srcs = ["src/lib.rs", "src/words.rs"],
+        deps = [":util"],
+    )
+""",
+    attrs = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **_wasm_deps_attrs()))),
+    toolchains = [TOOLCHAIN_TYPE],
+    incompatible_use_toolchain_transition = True,
+    cfg = profile_transition,
+)
+
+def link_module(ctx, kind):
+    """Compiles and links the rule's crate into a post-linked core module; returns (File, WasmModuleInfo)."""
+    tc = ctx.toolchains[TOOLCHAIN_TYPE]
+    tools = tool_context(ctx)
+    mode = build_mode(ctx)
+    crate_kind = "cdylib" if kind == "reactor" else "bin"
+    linked = ctx.actions.declare_file("{}/{}.linked.wasm".format(ctx.label.name, ctx.label.name))
+    compile_crate(
+        ctx,
+        tools,
+        crate_kind,
+        tc.triple,
+        mode,
+        linked,
+        sysroot = tc.sysroot,
+        opt_level = tc.release_opt,
+        target_features = tc.features,
+        linker = tc.linker,
+        extra_inputs = tc.linker_files,
+    )
+    wasm = linked
+    if mode == "release":
+        wasm = optimize(ctx, tools, wasm, tc.triple, tc.features, ctx.actions.declare_file("{}/{}.opt.wasm".format(ctx.label.name, ctx.label.name)))
+    final = normalize(ctx, tools, wasm, mode, ctx.actions.declare_file(ctx.label.name + ".wasm"))
+    return final, linked, WasmModuleInfo(wasm = final, kind = kind, profile = tc.profile, triple = tc.triple)
+
+def _binary_impl(ctx):
+    final, linked, info = link_module(ctx, ctx.attr.kind)
+    return [
+        DefaultInfo(files = depset([final]), runfiles = ctx.runfiles(files = [final] + ctx.files.data)),
+        OutputGroupInfo(linked = depset([linked])),
+        info,
+    ]
+
+wasm_rust_binary = rule(
+    implementation = _binary_impl,
+    doc = """A linked core WebAssembly module: a reactor (exports, `cdylib`) or a
+command (`_start`, `bin`), post-linked for the build mode: release runs
+wasm-opt -Oz to convergence and drops names and producers; dev keeps names.
+The unoptimized link is in output group `linked`.
+
+Example:
+
+    wasm_rust_binary(
+        name = "app_core",
+        srcs = ["src/lib.rs"],
+        kind = "reactor",
+        deps = [":text"],
+    )
+""",
+    attrs = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **dict(_wasm_deps_attrs(), **{
+        "kind": attr.string(default = "reactor", values = ["reactor", "command"], doc = "`reactor`: exports only; `command`: a program with `_start`."),
+    })))),
+    toolchains = [TOOLCHAIN_TYPE],
+    incompatible_use_toolchain_transition = True,
+    cfg = profile_transition,
+)
+
+def _proc_macro_impl(ctx):
+    tools = tool_context(ctx)
+    out = ctx.actions.declare_file("{}/lib{}.so".format(ctx.label.name, crate_name(ctx)))
+    host_std = ctx.files._host_std
+    sysroot = struct(
+        root = host_std[0].path[:-len("/lib/rustlib/x86_64-unknown-linux-gnu/lib/" + host_std[0].basename)],
+        files = depset(host_std),
+    )
+    info = compile_crate(ctx, tools, "proc-macro", "x86_64-unknown-linux-gnu", "release", out, sysroot = sysroot)
+    return [DefaultInfo(files = depset([out])), info]
+
+wasm_rust_proc_macro = rule(
+    implementation = _proc_macro_impl,
+    doc = """A proc-macro crate, compiled for the exec platform by the same pinned rustc.
+Wasm crates list it in `proc_macro_deps`.
+
+Example:
+
+    wasm_rust_proc_macro(name = "macros", srcs = ["macros/lib.rs"])
+""",
+    attrs = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **{
+        "_host_std": attr.label(default = Label("@wasm_toolchain//:host_std"), cfg = "exec"),
+    })),
+)

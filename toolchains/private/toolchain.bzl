@@ -1,0 +1,136 @@
+"""The wasm Rust toolchain (one per host profile) and the sysroot rule."""
+
+load(":providers.bzl", "WasmSysrootInfo")
+load(":settings.bzl", "build_mode")
+load(":sysroot_crates.bzl", "sysroot_crates")
+
+def _lib_dir(files):
+    for f in files:
+        if f.basename.startswith("librustc_driver"):
+            return f.dirname
+    fail("the rustc filegroup has no librustc_driver; is @wasm_toolchain intact?")
+
+def tool_context(ctx):
+    """The driver, rustc and its library directory from the rule's private attributes."""
+    rustc_files = ctx.files._rustc
+    rustc = [f for f in rustc_files if f.basename == "rustc"][0]
+    return struct(
+        driver = ctx.executable._driver,
+        rustc = rustc,
+        rustc_files = rustc_files,
+        library_path = _lib_dir(rustc_files),
+    )
+
+TOOL_ATTRS = {
+    "_driver": attr.label(
+        default = Label("//compiler/bin:wasmrust"),
+        executable = True,
+        allow_single_file = True,
+        cfg = "exec",
+        doc = "The `wasmrust` host tool (built by the setup command from compiler/).",
+    ),
+    "_rustc": attr.label(default = Label("@wasm_toolchain//:rustc"), cfg = "exec"),
+}
+
+def _sysroot_impl(ctx):
+    tools = tool_context(ctx)
+    triple = ctx.attr.triple
+    mode = build_mode(ctx)
+    library_root = ctx.file._library_manifest.dirname
+    libdir_rel = "{}/lib/rustlib/{}/lib".format(ctx.label.name, triple)
+    built = {}
+    all_rlibs = []
+    for c in sysroot_crates(triple, ctx.attr.has_std):
+        out = ctx.actions.declare_file("{}/lib{}-wasmrust.rlib".format(libdir_rel, c.crate_name))
+        args = ctx.actions.args()
+        args.add("rustc")
+        args.add("--rustc", tools.rustc)
+        args.add("--library-path", tools.library_path)
+        args.add("--target", triple)
+        args.add("--mode", mode)
+        args.add("--kind", "sysroot")
+        args.add("--crate-name", c.crate_name)
+        args.add("--edition", c.edition)
+        args.add("--src", library_root + "/" + c.src)
+        args.add("--out", out)
+        args.add("--opt-level", ctx.attr.opt_level)
+        args.add("--metadata", c.crate_name + "-wasmrust")
+        args.add("--library-root", library_root)
+        args.add_all(c.features, before_each = "--feature")
+        args.add_all(c.cfgs, before_each = "--cfg")
+        for ext, dep in c.deps.items():
+            args.add("--extern", "{}={}".format(ext, built[dep].path))
+        args.add("--dependency-dir", out.dirname)
+        for k, v in c.env.items():
+            args.add("--env", "{}={}".format(k, v))
+        ctx.actions.run(
+            executable = tools.driver,
+            arguments = [args],
+            inputs = depset(ctx.files._library + tools.rustc_files + all_rlibs),
+            outputs = [out],
+            mnemonic = "WasmSysroot",
+            progress_message = "Compiling {} for {} ({}, sysroot)".format(c.crate_name, triple, mode),
+        )
+        built[c.name] = out
+        all_rlibs.append(out)
+    files = list(all_rlibs)
+    if triple.startswith("wasm32-wasi"):
+        # rustc links crt1 and libc.a from the sysroot's self-contained dir.
+        for f in ctx.files._wasi_libc:
+            link = ctx.actions.declare_file("{}/self-contained/{}".format(libdir_rel, f.basename))
+            ctx.actions.symlink(output = link, target_file = f)
+            files.append(link)
+    root = all_rlibs[0].path[:-len("/lib/rustlib/{}/lib/{}".format(triple, all_rlibs[0].basename))]
+    return [
+        DefaultInfo(files = depset(files)),
+        WasmSysrootInfo(root = root, files = depset(files), triple = triple, has_std = ctx.attr.has_std),
+    ]
+
+wasm_sysroot = rule(
+    implementation = _sysroot_impl,
+    doc = """The standard library (core, compiler_builtins, alloc, and std where the
+target has it) compiled from the pinned library sources for one wasm target,
+one rustc action per crate. Built once per (target, build mode, opt-level) and
+cached like any other action.
+
+Example:
+
+    wasm_sysroot(name = "sysroot_wasmtime", triple = "wasm32-wasip2", opt_level = "s")
+""",
+    attrs = dict(TOOL_ATTRS, **{
+        "triple": attr.string(mandatory = True, doc = "The wasm target triple."),
+        "has_std": attr.bool(default = True, doc = "Build std (False: core and alloc only)."),
+        "opt_level": attr.string(default = "z", doc = "rustc opt-level in release mode."),
+        "_library": attr.label(default = Label("@wasm_toolchain//:library")),
+        "_library_manifest": attr.label(default = Label("@wasm_toolchain//:library/Cargo.toml"), allow_single_file = True),
+        "_wasi_libc": attr.label(default = Label("@wasm_toolchain//:wasi_libc")),
+    }),
+)
+
+def _toolchain_impl(ctx):
+    sysroot = ctx.attr.sysroot[WasmSysrootInfo]
+    linker = [f for f in ctx.files._linker if f.basename == "rust-lld"][0]
+    return [platform_common.ToolchainInfo(
+        profile = ctx.attr.profile,
+        triple = sysroot.triple,
+        has_std = sysroot.has_std,
+        sysroot = sysroot,
+        release_opt = ctx.attr.release_opt,
+        features = ctx.attr.wasm_features,
+        component_model = ctx.attr.component_model,
+        linker = linker,
+        linker_files = ctx.files._linker,
+    )]
+
+wasm_rust_toolchain = rule(
+    implementation = _toolchain_impl,
+    doc = "The toolchain of one host profile: its sysroot, linker and flag data. Declared from platforms/profiles.bzl by `declare_toolchains`.",
+    attrs = {
+        "profile": attr.string(mandatory = True, doc = "The host profile's name."),
+        "sysroot": attr.label(mandatory = True, providers = [WasmSysrootInfo], doc = "The profile's `wasm_sysroot`."),
+        "release_opt": attr.string(default = "z", doc = "rustc opt-level in release mode."),
+        "wasm_features": attr.string_list(doc = "WebAssembly features beyond the target's defaults."),
+        "component_model": attr.bool(doc = "Whether the profile's hosts run components."),
+        "_linker": attr.label(default = Label("@wasm_toolchain//:linker"), cfg = "exec"),
+    },
+)

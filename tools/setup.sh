@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# WasmRust quick start, command 1 (as root on Debian 12; idempotent):
+#   1. installs the pinned Debian packages (versions from toolchains/toolchain.lock.json
+#      plus Bazel's), running apt-get only when something is missing or different;
+#   2. builds the host tools from this repository's Cargo workspace (--locked) and
+#      installs them in compiler/bin/, where Bazel actions take them as inputs;
+#   3. runs `bazel build //app:component --config=release` and prints the output's
+#      path, size and sha256.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+# Pinned packages: everything in the toolchain lock, plus the build tools.
+TOOLS_PACKAGES="bazel-bootstrap=4.2.3+ds-9 bazel-platforms=0.0.2-2 python3 git ca-certificates gcc"
+lock_packages() {
+  /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(f"{k}={v}" for k,v in sorted(d["packages"].items())))' \
+    toolchains/toolchain.lock.json
+}
+
+missing_packages() {
+  local spec pkg want have
+  for spec in "$@"; do
+    pkg=${spec%%=*}
+    want=${spec#*=}
+    [ "$want" = "$spec" ] && want=""
+    have=$(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null || true)
+    if [ -z "$have" ] || { [ -n "$want" ] && [ "$have" != "$want" ]; }; then
+      echo "$spec"
+    fi
+  done
+}
+
+install_packages() {
+  if [ ! -x /usr/bin/python3 ]; then
+    log "installing python3 (reads the toolchain lock)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
+  fi
+  # shellcheck disable=SC2046
+  local want missing
+  want="$(lock_packages) $TOOLS_PACKAGES $*"
+  # shellcheck disable=SC2086
+  missing=$(missing_packages $want)
+  if [ -n "$missing" ]; then
+    log "installing pinned packages: $(echo $missing)"
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --allow-downgrades $missing >/dev/null
+  else
+    log "pinned packages already installed"
+  fi
+}
+
+find_cargo() {
+  # Host tools build with the machine's stable Rust (rustup); the wasm toolchain is Debian's.
+  for c in "${CARGO:-}" "$HOME/.cargo/bin/cargo" /usr/local/cargo/bin/cargo; do
+    if [ -n "$c" ] && [ -x "$c" ]; then echo "$c"; return; fi
+  done
+  echo "error: no cargo found for the host tools; install Rust with rustup (stable >= 1.95) or set CARGO" >&2
+  exit 1
+}
+
+build_host_tools() {
+  local cargo
+  cargo=$(find_cargo)
+  log "building host tools (cargo build --release --locked)"
+  # --workspace --all-targets: the same feature resolution `cargo test` uses,
+  # so tools/test.sh reuses this build instead of compiling wasmtime again.
+  "$cargo" build --release --locked --workspace --all-targets
+  for tool in wasmrust wasmrust-run; do
+    if ! cmp -s "target/release/$tool" "compiler/bin/$tool"; then
+      install -m 0755 "target/release/$tool" "compiler/bin/$tool"
+    fi
+  done
+}
+
+build_app() {
+  log "bazel build //app:component --config=release"
+  local out
+  out=$(bazel build //app:component --config=release 2>&1 | tee /dev/stderr | grep -o 'bazel-out/[^ ]*/app/component.wasm' | tail -1)
+  if [ -z "$out" ] || [ ! -f "$out" ]; then
+    echo "error: the build did not report bazel-out/.../app/component.wasm" >&2
+    exit 1
+  fi
+  printf '\ncomponent: %s\nbytes:     %s\nsha256:    %s\n' "$out" "$(stat -c %s "$out")" "$(sha256sum "$out" | cut -d' ' -f1)"
+}
+
+case "${1:-all}" in
+  packages) shift; install_packages "$@" ;;
+  tools) build_host_tools ;;
+  all) install_packages; build_host_tools; build_app ;;
+  *) echo "usage: tools/setup.sh [all|packages [EXTRA_PKG...]|tools]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# WasmRust quick start, command 2: every test.
+#   cargo tests of the host tools; `bazel test //...` in dev and release;
+#   the workspace-level integration tests in tests/ (reproducibility across
+#   checkouts, bad input). Run tools/setup.sh first.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results=()
+failed=0
+step() { # NAME COMMAND...
+  local name=$1
+  shift
+  printf '\n==> %s\n' "$name"
+  if "$@"; then results+=("ok      $name"); else results+=("FAILED  $name"); failed=$((failed + 1)); fi
+}
+
+CARGO=${CARGO:-$HOME/.cargo/bin/cargo}
+step "cargo test (host tools)" "$CARGO" test --release --locked --workspace
+step "bazel test //... (dev)" bazel test //... --config=dev
+step "bazel test //... (release)" bazel test //... --config=release
+for t in tests/*_test.sh; do
+  step "$t" bash "$t"
+done
+
+printf '\n==> summary\n'
+printf '  %s\n' "${results[@]}"
+echo
+echo "tools/test.sh: $(( ${#results[@]} - failed )) passed, $failed failed"
+[ "$failed" -eq 0 ]
