@@ -11,8 +11,10 @@ fresh_copy "$A"
 fresh_copy "$B"
 
 build() { # DIR OUTPUT_ROOT TZ LANG UMASK
-  (umask "$5"; export TZ=$3 LANG=$4 LC_ALL=$4
-   bazel_in "$1" "$2" build //app:component --config=release --disk_cache= --noremote_accept_cached >"$2.log" 2>&1)
+  # (LANG/LC_ALL need not name an installed locale: what matters is that no
+  # action sees them.)
+  (umask "$5"; cd "$1" && env TZ="$3" LANG="$4" LC_ALL="$4" \
+     bazel --output_user_root="$2" build //app:component --config=release --disk_cache= --noremote_accept_cached >"$2.log" 2>&1)
 }
 
 digests() { # DIR: "sha256  path" of every output, relative to its bazel-out config dir

@@ -27,6 +27,23 @@ def crate_name(ctx):
 def _dirname(f):
     return f.dirname
 
+def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_level, metadata):
+    """The `wasmrust rustc` arguments every compile action starts with."""
+    args = ctx.actions.args()
+    args.add("rustc")
+    args.add("--rustc", tools.rustc)
+    args.add("--library-path", tools.library_path)
+    args.add("--target", triple)
+    args.add("--mode", mode)
+    args.add("--kind", kind)
+    args.add("--crate-name", name)
+    args.add("--edition", edition)
+    args.add("--src", src)
+    args.add("--out", out)
+    args.add("--opt-level", opt_level)
+    args.add("--metadata", metadata)
+    return args
+
 def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, extra_inputs = []):
     """Registers the rustc action for the rule in `ctx`; returns its WasmCrateInfo.
 
@@ -52,19 +69,7 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
     macros = [d[WasmCrateInfo] for d in getattr(ctx.attr, "proc_macro_deps", [])]
     transitive = depset(transitive = [d.transitive_outputs for d in deps])
 
-    args = ctx.actions.args()
-    args.add("rustc")
-    args.add("--rustc", tools.rustc)
-    args.add("--library-path", tools.library_path)
-    args.add("--target", triple)
-    args.add("--mode", mode)
-    args.add("--kind", kind)
-    args.add("--crate-name", name)
-    args.add("--edition", ctx.attr.edition)
-    args.add("--src", root)
-    args.add("--out", out)
-    args.add("--opt-level", opt_level)
-    args.add("--metadata", "{}-{}".format(name, str(ctx.label)))
+    args = driver_args(ctx, tools, kind, triple, mode, name, ctx.attr.edition, root, out, opt_level, "{}-{}".format(name, str(ctx.label)))
     args.add_all(target_features, before_each = "--target-feature")
     args.add_all(ctx.attr.crate_features, before_each = "--feature")
     for d in deps + macros:

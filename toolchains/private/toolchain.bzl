@@ -1,5 +1,6 @@
 """The wasm Rust toolchain (one per host profile) and the sysroot rule."""
 
+load(":compile.bzl", "driver_args")
 load(":providers.bzl", "WasmSysrootInfo")
 load(":settings.bzl", "build_mode")
 load(":sysroot_crates.bzl", "sysroot_crates")
@@ -42,19 +43,8 @@ def _sysroot_impl(ctx):
     all_rlibs = []
     for c in sysroot_crates(triple, ctx.attr.has_std):
         out = ctx.actions.declare_file("{}/lib{}-wasmrust.rlib".format(libdir_rel, c.crate_name))
-        args = ctx.actions.args()
-        args.add("rustc")
-        args.add("--rustc", tools.rustc)
-        args.add("--library-path", tools.library_path)
-        args.add("--target", triple)
-        args.add("--mode", mode)
-        args.add("--kind", "sysroot")
-        args.add("--crate-name", c.crate_name)
-        args.add("--edition", c.edition)
-        args.add("--src", library_root + "/" + c.src)
-        args.add("--out", out)
-        args.add("--opt-level", ctx.attr.opt_level)
-        args.add("--metadata", c.crate_name + "-wasmrust")
+        src = library_root + "/" + c.src
+        args = driver_args(ctx, tools, "sysroot", triple, mode, c.crate_name, c.edition, src, out, ctx.attr.opt_level, c.crate_name + "-wasmrust")
         args.add("--library-root", library_root)
         args.add_all(c.features, before_each = "--feature")
         args.add_all(c.cfgs, before_each = "--cfg")

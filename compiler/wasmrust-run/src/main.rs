@@ -10,7 +10,8 @@
 //!
 //! with CALL and EXPECTED in WAVE syntax (as `wasmtime run --invoke` takes).
 //! Use `-` as INTERFACE for a function the world exports directly.
-//! `invoke COMPONENT INTERFACE CALL` prints one call's result.
+//! `invoke COMPONENT INTERFACE CALL` prints one call's result; `run COMPONENT
+//! ARGS...` runs a command component (`wasi:cli/run`) with stdio inherited.
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
@@ -33,6 +34,12 @@ enum Command {
     Check { component: PathBuf, spec: PathBuf },
     /// Call one export and print its result in WAVE syntax.
     Invoke { component: PathBuf, interface: String, call: String },
+    /// Run a command component (`wasi:cli/run`) with ARGS, stdio inherited; exit with its status.
+    Run {
+        component: PathBuf,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 struct Host {
@@ -51,16 +58,36 @@ struct Runner {
     instance: Instance,
 }
 
+/// Runs the command component at `path`; returns whether `run` succeeded.
+fn run_command(path: &Path, args: &[String]) -> Result<bool> {
+    let (engine, component, linker) = load(path)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let mut argv = vec![name];
+    argv.extend(args.iter().cloned());
+    let wasi = WasiCtx::builder().inherit_stdio().args(&argv).build();
+    let mut store = Store::new(&engine, Host { wasi, table: ResourceTable::new() });
+    let command = wasmtime_wasi::p2::bindings::sync::Command::instantiate(&mut store, &component, &linker)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("`{}` is not a runnable command component", path.display()))?;
+    let result = command.wasi_cli_run().call_run(&mut store).map_err(anyhow::Error::from)?;
+    Ok(result.is_ok())
+}
+
+fn load(path: &Path) -> Result<(Engine, Component, Linker<Host>)> {
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    let engine = Engine::new(&config)?;
+    let component = Component::from_file(&engine, path)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("failed to load component `{}`", path.display()))?;
+    let mut linker = Linker::<Host>::new(&engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    Ok((engine, component, linker))
+}
+
 impl Runner {
     fn new(path: &Path) -> Result<Self> {
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        let engine = Engine::new(&config)?;
-        let component = Component::from_file(&engine, path)
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("failed to load component `{}`", path.display()))?;
-        let mut linker = Linker::<Host>::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        let (engine, component, linker) = load(path)?;
         let wasi = WasiCtx::builder().inherit_stderr().build();
         let mut store = Store::new(&engine, Host { wasi, table: ResourceTable::new() });
         let instance = linker
@@ -165,6 +192,11 @@ fn main() -> Result<()> {
         Command::Invoke { component, interface, call } => {
             let (results, _) = Runner::new(&component)?.call(&interface, &call)?;
             println!("{}", show(&results)?);
+        }
+        Command::Run { component, args } => {
+            if !run_command(&component, &args)? {
+                std::process::exit(1);
+            }
         }
     }
     Ok(())
