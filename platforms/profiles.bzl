@@ -14,6 +14,8 @@ Fields:
   js:              JS interop.
   component_model: Component Model support.
   memory:          what the module's linear memory is used for and limited by.
+  stack_size:      default stack of linked modules, bytes (docs/memory.md says why).
+  max_memory:      default maximum linear memory, bytes; 0 = unbounded.
   runtime:         where tests run.
 """
 
@@ -28,6 +30,8 @@ PROFILES = {
         component_model = "no (core modules)",
         memory = "one linear memory, grown on demand",
         runtime = "headless Chromium",
+        stack_size = 64 * 1024,
+        max_memory = 0,
     ),
     "node": struct(
         triple = "wasm32-wasip1",
@@ -39,6 +43,8 @@ PROFILES = {
         component_model = "no (core modules)",
         memory = "one linear memory, grown on demand",
         runtime = "node 20",
+        stack_size = 64 * 1024,
+        max_memory = 0,
     ),
     "wasmtime": struct(
         triple = "wasm32-wasip2",
@@ -50,6 +56,8 @@ PROFILES = {
         component_model = "yes: WASI preview 2 components",
         memory = "one linear memory, grown on demand",
         runtime = "wasmtime (the `wasmtime` crate)",
+        stack_size = 256 * 1024,
+        max_memory = 0,
     ),
     "embedded": struct(
         triple = "wasm32v1-none",
@@ -61,6 +69,8 @@ PROFILES = {
         component_model = "no (MVP core modules, no std)",
         memory = "one linear memory with a declared maximum",
         runtime = "an embedded interpreter",
+        stack_size = 16 * 1024,
+        max_memory = 256 * 1024,
     ),
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bad input gives a clear error and a non-zero exit, never a corrupted output:
-# a Rust compile error, a malformed WIT file, and a toolchain that does not
-# match the lock. (Corrupted .wasm handed to the post-link subcommands is
+# a Rust compile error, a malformed WIT file, a module too big for its
+# profile's memory, and a toolchain that does not match the lock. (Corrupted .wasm handed to the post-link subcommands is
 # covered by compiler/wasmrust/tests/cli.rs.)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -33,7 +33,16 @@ else
 fi
 cp "$SCRATCH/bad/demo.wit.orig" "$W/app/wit/demo.wit"
 
-# 3. A toolchain that does not match the lock: names the tool, both hashes and the fix.
+# 3. An embedded module larger than the profile's maximum memory: the module, the limit and what it needs.
+if bazel_in "$W" "$OUT" build //tests/memory:oversized_embedded >"$log" 2>&1; then
+  fail memory_over_embedded_limit "the build succeeded"
+else
+  expect_contains memory_over_embedded_limit "$log" \
+    "module \`oversized_embedded\` (tests/memory/oversized.rs) does not fit its linear memory for wasm32v1-none" \
+    "max_memory is 262144 bytes (4 pages)" "raise \`max_memory\` on the target"
+fi
+
+# 4. A toolchain that does not match the lock: names the tool, both hashes and the fix.
 python3 - "$W/toolchains/toolchain.lock.json" <<'PY'
 import json, sys
 p = sys.argv[1]; d = json.load(open(p))

@@ -14,6 +14,8 @@ log() { printf '\n==> %s\n' "$*" >&2; }
 
 # Pinned packages: everything in the toolchain lock, plus the build tools.
 TOOLS_PACKAGES="bazel-bootstrap=4.2.3+ds-9 bazel-platforms=0.0.2-2 python3 git ca-certificates gcc"
+# What the tests start or run (not pinned: they check the build, they are not part of it).
+TEST_PACKAGES="nginx-light bc"
 lock_packages() {
   /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(f"{k}={v}" for k,v in sorted(d["packages"].items())))' \
     toolchains/toolchain.lock.json
@@ -39,7 +41,7 @@ install_packages() {
   fi
   # shellcheck disable=SC2046
   local want missing
-  want="$(lock_packages) $TOOLS_PACKAGES $*"
+  want="$(lock_packages) $TOOLS_PACKAGES $TEST_PACKAGES $*"
   # shellcheck disable=SC2086
   missing=$(missing_packages $want)
   if [ -n "$missing" ]; then

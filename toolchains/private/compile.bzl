@@ -44,7 +44,7 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
     args.add("--metadata", metadata)
     return args
 
-def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, extra_inputs = []):
+def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = []):
     """Registers the rustc action for the rule in `ctx`; returns its WasmCrateInfo.
 
     Args:
@@ -58,6 +58,7 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
       opt_level: the profile's release opt-level.
       target_features: the profile's extra wasm features.
       linker: the rust-lld File for crates that link.
+      memory: for crates that link, a struct(stack_size, initial_memory, max_memory) in bytes (0: unset).
       extra_inputs: more files the action reads (linker files, host std).
     """
     name = crate_name(ctx)
@@ -79,6 +80,10 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
         args.add("--sysroot", sysroot.root)
     if linker:
         args.add("--linker", linker)
+    if memory:
+        for flag, value in [("--stack-size", memory.stack_size), ("--initial-memory", memory.initial_memory), ("--max-memory", memory.max_memory)]:
+            if value:
+                args.add(flag, str(value))
     args.add("--")
     args.add_all(ctx.attr.rustc_flags)
 

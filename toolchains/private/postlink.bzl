@@ -22,9 +22,18 @@ def optimize(ctx, tools, module, triple, features, out):
         extra += ["--feature", f]
     return _run(ctx, tools, "opt", extra + [module.path], [module], out, "Optimizing")
 
-def normalize(ctx, tools, wasm, mode, out):
-    """The custom-section policy: names kept in dev, dropped in release."""
-    return _run(ctx, tools, "normalize", ["--mode", mode, wasm.path], [wasm], out, "Normalizing")
+def normalize(ctx, tools, wasm, mode, out, triple = None, features = []):
+    """The custom-section policy: names kept in dev, dropped in release.
+
+    With `triple`, the module must also use only that target's WebAssembly
+    features plus `features` (the profile's): a post-MVP instruction in an
+    embedded module fails the build here."""
+    extra = ["--mode", mode]
+    if triple:
+        extra += ["--target", triple]
+        for f in features:
+            extra += ["--feature", f]
+    return _run(ctx, tools, "normalize", extra + [wasm.path], [wasm], out, "Normalizing")
 
 def componentize(ctx, tools, module, wit_files, world, out):
     """wit-component: the core module plus its WIT world becomes a component."""

@@ -67,6 +67,11 @@ def link_module(ctx, kind):
     tools = tool_context(ctx)
     mode = build_mode(ctx)
     crate_kind = "cdylib" if kind == "reactor" else "bin"
+    memory = struct(
+        stack_size = ctx.attr.stack_size if ctx.attr.stack_size >= 0 else tc.stack_size,
+        initial_memory = ctx.attr.initial_memory,
+        max_memory = ctx.attr.max_memory if ctx.attr.max_memory >= 0 else tc.max_memory,
+    )
     linked = ctx.actions.declare_file("{}/{}.linked.wasm".format(ctx.label.name, ctx.label.name))
     compile_crate(
         ctx,
@@ -79,12 +84,13 @@ def link_module(ctx, kind):
         opt_level = tc.release_opt,
         target_features = tc.features,
         linker = tc.linker,
+        memory = memory,
         extra_inputs = tc.linker_files,
     )
     wasm = linked
     if mode == "release":
         wasm = optimize(ctx, tools, wasm, tc.triple, tc.features, ctx.actions.declare_file("{}/{}.opt.wasm".format(ctx.label.name, ctx.label.name)))
-    final = normalize(ctx, tools, wasm, mode, ctx.actions.declare_file(ctx.label.name + ".wasm"))
+    final = normalize(ctx, tools, wasm, mode, ctx.actions.declare_file(ctx.label.name + ".wasm"), triple = tc.triple, features = tc.features)
     return final, linked, WasmModuleInfo(wasm = final, kind = kind, profile = tc.profile, triple = tc.triple)
 
 def _binary_impl(ctx):
@@ -113,6 +119,9 @@ Example:
 """,
     attrs = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **dict(_wasm_deps_attrs(), **{
         "kind": attr.string(default = "reactor", values = ["reactor", "command"], doc = "`reactor`: exports only; `command`: a program with `_start`."),
+        "stack_size": attr.int(default = -1, doc = "Stack size in bytes, a multiple of 16 (-1: the profile's default, see docs/memory.md). The stack sits first in memory, so an overflow traps."),
+        "initial_memory": attr.int(default = 0, doc = "Initial linear memory in bytes, a multiple of 65536 (0: just what stack and data need)."),
+        "max_memory": attr.int(default = -1, doc = "Maximum linear memory in bytes, a multiple of 65536 (-1: the profile's default; 0: unbounded). A module whose stack and data exceed it fails to link."),
     })))),
     toolchains = [TOOLCHAIN_TYPE],
     incompatible_use_toolchain_transition = True,

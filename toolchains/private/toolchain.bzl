@@ -108,6 +108,8 @@ def _toolchain_impl(ctx):
         release_opt = ctx.attr.release_opt,
         features = ctx.attr.wasm_features,
         component_model = ctx.attr.component_model,
+        stack_size = ctx.attr.stack_size,
+        max_memory = ctx.attr.max_memory,
         linker = linker,
         linker_files = ctx.files._linker,
     )]
@@ -121,6 +123,8 @@ wasm_rust_toolchain = rule(
         "release_opt": attr.string(default = "z", doc = "rustc opt-level in release mode."),
         "wasm_features": attr.string_list(doc = "WebAssembly features beyond the target's defaults."),
         "component_model": attr.bool(doc = "Whether the profile's hosts run components."),
+        "stack_size": attr.int(default = 0, doc = "Default stack size of linked modules in bytes (0: rustc's 1 MiB)."),
+        "max_memory": attr.int(default = 0, doc = "Default maximum linear memory in bytes (0: unbounded)."),
         "_linker": attr.label(default = Label("@wasm_toolchain//:linker"), cfg = "exec"),
     },
 )

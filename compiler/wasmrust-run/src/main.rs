@@ -9,7 +9,9 @@
 //! ```
 //!
 //! with CALL and EXPECTED in WAVE syntax (as `wasmtime run --invoke` takes).
-//! Use `-` as INTERFACE for a function the world exports directly.
+//! Use `-` as INTERFACE for a function the world exports directly, and
+//! `trap` as EXPECTED for a call that must trap (the next call then gets a
+//! fresh instance, as a trapped instance cannot be entered again).
 //! `invoke COMPONENT INTERFACE CALL` prints one call's result; `run COMPONENT
 //! ARGS...` runs a command component (`wasi:cli/run`) with stdio inherited.
 
@@ -147,12 +149,26 @@ fn check(component: &Path, spec: &Path) -> Result<bool> {
         bail!("`{}` lists no calls", spec.display());
     }
     let mut runner = Runner::new(component)?;
+    let mut trapped = false;
     println!("\nrunning {} tests", cases.len());
     let mut failures = Vec::new();
     for (line, case) in &cases {
         let outcome = (|| -> Result<()> {
             let (interface, rest) = case.split_once(' ').ok_or_else(|| anyhow!("expected `INTERFACE CALL == EXPECTED`"))?;
             let (call, expected) = rest.split_once(" == ").ok_or_else(|| anyhow!("expected `INTERFACE CALL == EXPECTED`"))?;
+            if std::mem::take(&mut trapped) {
+                runner = Runner::new(component)?;
+            }
+            if expected.trim() == "trap" {
+                return match runner.call(interface, call.trim()) {
+                    Ok((got, _)) => bail!("expected a trap, got {}", show(&got)?),
+                    Err(e) if e.downcast_ref::<wasmtime::Trap>().is_some() => {
+                        trapped = true;
+                        Ok(())
+                    }
+                    Err(e) => Err(e.context("expected a trap, got another error")),
+                };
+            }
             let (got, types) = runner.call(interface, call.trim())?;
             let [ty] = types.as_slice() else { bail!("only single-result functions can be checked") };
             let want: Val = wasm_wave::from_str(ty, expected.trim()).map_err(|e| anyhow!("cannot parse expected value: {e}"))?;

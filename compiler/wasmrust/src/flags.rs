@@ -202,6 +202,65 @@ impl CrateKind {
     }
 }
 
+/// The size of a WebAssembly page.
+pub const PAGE: u64 = 65536;
+
+/// Linear-memory settings of a linked module. The stack stays first in
+/// memory (rustc's `--stack-first`), so an overflow traps below address 0
+/// instead of overwriting data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Memory {
+    /// Stack size in bytes (`None`: rustc's 1 MiB default).
+    pub stack_size: Option<u64>,
+    /// Initial memory in bytes (`None`: the linker's minimum for stack + data).
+    pub initial: Option<u64>,
+    /// Maximum memory in bytes (`None`: unbounded).
+    pub max: Option<u64>,
+}
+
+impl Memory {
+    /// Rejects values the linker would reject less clearly.
+    pub fn check(&self) -> Result<()> {
+        if let Some(s) = self.stack_size {
+            if s == 0 || s % 16 != 0 {
+                bail!("stack_size must be a positive multiple of 16 bytes, got {s}");
+            }
+        }
+        for (name, v) in [("initial_memory", self.initial), ("max_memory", self.max)] {
+            if let Some(v) = v {
+                if v == 0 || v % PAGE != 0 {
+                    bail!("{name} must be a positive multiple of 65536 bytes (one wasm page), got {v}");
+                }
+            }
+        }
+        if let (Some(i), Some(m)) = (self.initial, self.max) {
+            if i > m {
+                bail!("initial_memory ({i} bytes) exceeds max_memory ({m} bytes)");
+            }
+        }
+        if let (Some(s), Some(m)) = (self.stack_size, self.initial.or(self.max)) {
+            if s >= m {
+                bail!("stack_size ({s} bytes) leaves no room for data in {m} bytes of memory");
+            }
+        }
+        Ok(())
+    }
+
+    fn link_args(&self) -> Vec<String> {
+        let mut a = Vec::new();
+        if let Some(s) = self.stack_size {
+            a.push(format!("-Clink-arg=-zstack-size={s}"));
+        }
+        if let Some(i) = self.initial {
+            a.push(format!("-Clink-arg=--initial-memory={i}"));
+        }
+        if let Some(m) = self.max {
+            a.push(format!("-Clink-arg=--max-memory={m}"));
+        }
+        a
+    }
+}
+
 /// rustc `-Copt-level` values.
 pub const OPT_LEVELS: [&str; 6] = ["0", "1", "2", "3", "s", "z"];
 
@@ -245,8 +304,8 @@ pub struct Invocation {
     pub library_root: Option<String>,
     /// The absolute working directory, remapped to `.` so no output records it.
     pub cwd: String,
-    /// Stack size in bytes for linked modules (`None`: rustc's 1 MiB default).
-    pub stack_size: Option<u64>,
+    /// Linear-memory settings for linked modules.
+    pub memory: Memory,
     /// The user's own `rustc_flags`, appended last.
     pub user_flags: Vec<String>,
 }
@@ -276,6 +335,7 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
     if (inv.kind == CrateKind::ProcMacro) != (inv.target == Target::Host) {
         bail!("proc-macro crates build for the exec platform (and only they do): crate `{}` has target `{}`", inv.crate_name, inv.target);
     }
+    inv.memory.check().map_err(|e| anyhow::anyhow!("crate `{}`: {e}", inv.crate_name))?;
     if inv.kind.links() && inv.linker.is_none() {
         bail!("crate `{}` links a module but no linker was given", inv.crate_name);
     }
@@ -340,8 +400,8 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
     if let Some(linker) = &inv.linker {
         if inv.kind.links() {
             push(format!("-Clinker={linker}"));
-            if let Some(stack) = inv.stack_size {
-                push(format!("-Clink-arg=-zstack-size={stack}"));
+            for arg in inv.memory.link_args() {
+                push(arg);
             }
         }
     }
@@ -409,7 +469,7 @@ mod tests {
             linker: Some("external/wasm_toolchain/bin/rust-lld".into()),
             library_root: Some("external/wasm_toolchain/library".into()),
             cwd: "/home/u/.cache/bazel/execroot/wasmrust".into(),
-            stack_size: None,
+            memory: Memory::default(),
             user_flags: vec!["-Wunused".into()],
         }
     }
@@ -496,11 +556,29 @@ mod tests {
     #[test]
     fn stack_size_and_features_reach_the_linker() {
         let mut i = inv(CrateKind::Cdylib, Mode::Release);
-        i.stack_size = Some(65536);
+        i.memory = Memory { stack_size: Some(16384), initial: Some(65536), max: Some(4 * 65536) };
         i.target_features = vec![WasmFeature::Simd128];
         let a = rustc_args(&i).unwrap();
-        assert!(has(&a, "-Clink-arg=-zstack-size=65536"));
+        assert!(has(&a, "-Clink-arg=-zstack-size=16384"));
+        assert!(has(&a, "-Clink-arg=--initial-memory=65536"));
+        assert!(has(&a, "-Clink-arg=--max-memory=262144"));
         assert!(has(&a, "-Ctarget-feature=+simd128"));
+    }
+
+    #[test]
+    fn memory_settings_are_checked() {
+        let bad = [
+            (Memory { stack_size: Some(1000), ..Memory::default() }, "multiple of 16"),
+            (Memory { max: Some(100_000), ..Memory::default() }, "max_memory must be a positive multiple of 65536"),
+            (Memory { initial: Some(2 * PAGE), max: Some(PAGE), ..Memory::default() }, "exceeds max_memory"),
+            (Memory { stack_size: Some(PAGE), max: Some(PAGE), ..Memory::default() }, "leaves no room"),
+        ];
+        for (m, want) in bad {
+            let mut i = inv(CrateKind::Cdylib, Mode::Release);
+            i.memory = m;
+            let e = rustc_args(&i).unwrap_err().to_string();
+            assert!(e.contains("crate `demo`") && e.contains(want), "{e}");
+        }
     }
 
     #[test]

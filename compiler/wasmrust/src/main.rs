@@ -8,7 +8,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
-use wasmrust::flags::{CrateKind, Invocation, Mode, Target, WasmFeature, module_features};
+use wasmrust::flags::{CrateKind, Invocation, Memory, Mode, Target, WasmFeature, module_features};
 use wasmrust::postlink::{componentize, normalize, optimize, validate};
 
 #[derive(Parser)]
@@ -85,6 +85,12 @@ enum Command {
         /// dev or release.
         #[arg(long)]
         mode: Mode,
+        /// Also require a core module to use only this target's features (plus --feature).
+        #[arg(long)]
+        target: Option<Target>,
+        /// Extra features the profile enables.
+        #[arg(long = "feature")]
+        features: Vec<WasmFeature>,
     },
 }
 
@@ -133,8 +139,15 @@ struct RustcArgs {
     /// Directory of the toolchain's shared libraries (LD_LIBRARY_PATH for rustc).
     #[arg(long)]
     library_path: Option<String>,
+    /// Stack size in bytes (linked modules).
     #[arg(long)]
     stack_size: Option<u64>,
+    /// Initial linear memory in bytes (linked modules).
+    #[arg(long)]
+    initial_memory: Option<u64>,
+    /// Maximum linear memory in bytes (linked modules).
+    #[arg(long)]
+    max_memory: Option<u64>,
     /// KEY=VALUE set in rustc's environment (for `env!`).
     #[arg(long = "env", value_parser = parse_pair)]
     env: Vec<(String, String)>,
@@ -172,7 +185,7 @@ fn run(cli: Cli) -> Result<()> {
                 linker: a.linker,
                 library_root: a.library_root,
                 cwd: cwd.to_string_lossy().into_owned(),
-                stack_size: a.stack_size,
+                memory: Memory { stack_size: a.stack_size, initial: a.initial_memory, max: a.max_memory },
                 user_flags: a.user_flags,
             };
             wasmrust::rustc::run(&a.rustc, &inv, &a.env, a.library_path.as_deref())
@@ -193,7 +206,10 @@ fn run(cli: Cli) -> Result<()> {
             let world = wit.as_deref().map(|path| componentize::World { path, name: world.as_deref() });
             componentize::componentize(&input, &o, world.as_ref())
         }
-        Command::Normalize { input, o, mode } => normalize::normalize(&input, &o, mode),
+        Command::Normalize { input, o, mode, target, features } => {
+            let allowed = target.map(|t| module_features(t, &features));
+            normalize::normalize(&input, &o, mode, allowed.as_deref())
+        }
     }
 }
 

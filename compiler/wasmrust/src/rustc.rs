@@ -2,11 +2,14 @@
 
 use crate::flags::{self, Invocation};
 use anyhow::{Context, Result, bail};
+use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-/// Runs `rustc` with the policy flags for `inv`. rustc's diagnostics go
-/// straight to stderr; a failed compile returns an error naming the crate.
+/// Runs `rustc` with the policy flags for `inv`. rustc's diagnostics are
+/// passed through unchanged; a failed compile returns an error naming the
+/// crate, and a link that runs out of the declared memory says so in
+/// WasmRust's terms (the setting to change and the figures).
 pub fn run(rustc: &Path, inv: &Invocation, extra_env: &[(String, String)], library_path: Option<&str>) -> Result<()> {
     let args = flags::rustc_args(inv)?;
     let env = flags::rustc_env(inv, extra_env, library_path);
@@ -15,14 +18,83 @@ pub fn run(rustc: &Path, inv: &Invocation, extra_env: &[(String, String)], libra
     if std::env::var_os("WASMRUST_VERBOSE").is_some() {
         eprintln!("wasmrust: {} {}", rustc.display(), args.join(" "));
     }
-    let status = cmd
-        .status()
+    let output = cmd
+        .output()
         .with_context(|| format!("failed to run rustc at `{}` (is the pinned toolchain installed?)", rustc.display()))?;
-    if !status.success() {
+    std::io::stdout().write_all(&output.stdout)?;
+    std::io::stderr().write_all(&output.stderr)?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if let Some(why) = memory_explanation(inv, &stderr) {
+            bail!("{why}");
+        }
         bail!("rustc failed to compile crate `{}` ({}) for {}", inv.crate_name, inv.src, inv.target);
     }
     if !Path::new(&inv.out).exists() {
         bail!("rustc succeeded but wrote no `{}`", inv.out);
     }
     Ok(())
+}
+
+/// Turns wasm-ld's "memory too small" errors into one naming the module, the
+/// limit it hit and how much it needed.
+fn memory_explanation(inv: &Invocation, stderr: &str) -> Option<String> {
+    let (setting, limit) = if stderr.contains("maximum memory too small") {
+        ("max_memory", inv.memory.max)
+    } else if stderr.contains("initial memory too small") {
+        ("initial_memory", inv.memory.initial)
+    } else {
+        return None;
+    };
+    let needed = stderr
+        .split("too small, ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse::<u64>().ok());
+    let limit = limit.map_or("the default".to_string(), |l| format!("{l} bytes ({} pages)", l / flags::PAGE));
+    let needed = needed.map_or("more".to_string(), |n| format!("{n} bytes ({} pages)", n.div_ceil(flags::PAGE)));
+    let stack = inv.memory.stack_size.map_or("rustc's default 1048576".to_string(), |s| s.to_string());
+    Some(format!(
+        "module `{}` ({}) does not fit its linear memory for {}: {setting} is {limit}, but its stack ({stack} bytes) and data need {needed}; \
+         raise `{setting}` on the target, or lower `stack_size` or the data it holds",
+        inv.crate_name, inv.src, inv.target
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flags::{CrateKind, Memory, Mode, Target};
+
+    #[test]
+    fn explains_a_module_too_large_for_its_memory() {
+        let inv = Invocation {
+            target: Target::Wasm32v1None,
+            mode: Mode::Release,
+            kind: CrateKind::Cdylib,
+            crate_name: "firmware".into(),
+            edition: "2024".into(),
+            src: "fw/lib.rs".into(),
+            out: "fw.wasm".into(),
+            release_opt_level: "z".into(),
+            target_features: vec![],
+            metadata: "m".into(),
+            features: vec![],
+            cfgs: vec![],
+            externs: vec![],
+            dependency_dirs: vec![],
+            sysroot: None,
+            linker: None,
+            library_root: None,
+            cwd: "/x".into(),
+            memory: Memory { stack_size: Some(16384), initial: None, max: Some(131072) },
+            user_flags: vec![],
+        };
+        let e = memory_explanation(&inv, "rust-lld: error: maximum memory too small, 213008 bytes needed\n").unwrap();
+        assert!(e.contains("module `firmware`"), "{e}");
+        assert!(e.contains("max_memory is 131072 bytes (2 pages)"), "{e}");
+        assert!(e.contains("need 213008 bytes (4 pages)"), "{e}");
+        assert!(e.contains("wasm32v1-none"), "{e}");
+        assert!(memory_explanation(&inv, "error[E0308]: mismatched types").is_none());
+    }
 }

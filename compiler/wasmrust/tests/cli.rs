@@ -128,3 +128,31 @@ fn normalize_and_componentize_succeed_on_good_input() {
     assert!(o.status.success(), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn embedded_profile_rejects_post_mvp_instructions() {
+    use wasm_encoder::*;
+    let mut m = Module::new();
+    let mut types = TypeSection::new();
+    types.ty().function([ValType::I32], [ValType::I32]);
+    m.section(&types);
+    let mut funcs = FunctionSection::new();
+    funcs.function(0);
+    m.section(&funcs);
+    let mut code = CodeSection::new();
+    let mut f = Function::new([]);
+    f.instructions().local_get(0).i32_extend8_s().end();
+    code.function(&f);
+    m.section(&code);
+    let dir = scratch("mvp");
+    let input = dir.join("signext.wasm");
+    std::fs::write(&input, m.finish()).unwrap();
+    let out = dir.join("out.wasm");
+    let (i, o) = (input.to_str().unwrap(), out.to_str().unwrap());
+    let ok = wasmrust(&["normalize", "--mode", "release", "--target", "wasm32-wasip2", i, "-o", o]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    std::fs::remove_file(&out).unwrap();
+    let mvp = wasmrust(&["normalize", "--mode", "release", "--target", "wasm32v1-none", i, "-o", o]);
+    assert_clean_failure(&mvp, &out, &["signext.wasm", "sign extension", "does not enable"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

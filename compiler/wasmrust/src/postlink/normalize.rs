@@ -7,7 +7,7 @@
 //! own `wasmrust.*` markers) are always kept. Components are rewritten
 //! recursively, so nested core modules follow the same policy.
 
-use crate::flags::Mode;
+use crate::flags::{Mode, WasmFeature};
 use crate::io;
 use crate::postlink::validate;
 use anyhow::{Result, bail};
@@ -61,12 +61,13 @@ pub fn strip_custom_sections(bytes: &[u8], mode: Mode) -> Result<Vec<u8>> {
 }
 
 /// Applies the custom-section policy of `mode` to the module or component at
-/// `input`, writing `output`.
-pub fn normalize(input: &Path, output: &Path, mode: Mode) -> Result<()> {
+/// `input`, writing `output`. With `features`, a core module must use only
+/// those WebAssembly features (the profile's), or normalizing fails.
+pub fn normalize(input: &Path, output: &Path, mode: Mode, features: Option<&[WasmFeature]>) -> Result<()> {
     let bytes = io::read(input)?;
-    validate::validate(input, &bytes, None)?;
+    validate::validate(input, &bytes, features)?;
     let out = strip_custom_sections(&bytes, mode)?;
-    validate::validate(output, &out, None)?;
+    validate::validate(output, &out, features)?;
     io::write_atomic(output, &out)
 }
 
