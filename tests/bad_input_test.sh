@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bad input gives a clear error and a non-zero exit, never a corrupted output:
 # a Rust compile error, a malformed WIT file, a module too big for its
-# profile's memory, and a toolchain that does not match the lock. (Corrupted .wasm handed to the post-link subcommands is
+# profile's memory, a component for a profile without the Component Model, and
+# a toolchain that does not match the lock. (Corrupted .wasm handed to the post-link subcommands is
 # covered by compiler/wasmrust/tests/cli.rs.)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -42,7 +43,16 @@ else
     "max_memory is 262144 bytes (4 pages)" "raise \`max_memory\` on the target"
 fi
 
-# 4. A toolchain that does not match the lock: names the tool, both hashes and the fix.
+# 4. A feature the profile lacks: a component for the embedded profile fails at analysis.
+if bazel_in "$W" "$OUT" build //tests/gates:component_on_embedded >"$log" 2>&1; then
+  fail component_on_embedded_profile "the build succeeded"
+else
+  expect_contains component_on_embedded_profile "$log" \
+    "//tests/gates:component_on_embedded: the \`embedded\` profile has no Component Model support" \
+    "build it with --config=wasmtime"
+fi
+
+# 5. A toolchain that does not match the lock: names the tool, both hashes and the fix.
 python3 - "$W/toolchains/toolchain.lock.json" <<'PY'
 import json, sys
 p = sys.argv[1]; d = json.load(open(p))
