@@ -45,6 +45,17 @@ expect_contains() {
   pass "$name"
 }
 
+# processes LOG: Bazel's own process summary ("42 processes: 22 remote cache hit, 20 internal").
+processes() { grep -E '^INFO: [0-9]+ process' "$1" | tail -1 | sed 's/^INFO: //; s/\.$//'; }
+
+# elapsed LOG: the build's wall time as Bazel reports it.
+elapsed() { grep -oE 'Elapsed time: [0-9.]+s' "$1" | tail -1 | cut -d' ' -f3; }
+
+# app_digests BAZEL_OUT: "sha256  bin/app/..." for every .wasm under app/, config dir stripped.
+app_digests() {
+  (cd "$1" && find . -path '*/bin/app/*' -name '*.wasm' -type f -print0 | sort -z | xargs -0 sha256sum | sed -E 's#\./[^/]+/bin/#bin/#')
+}
+
 finish() {
   echo
   echo "$(basename "$0" .sh): $PASSED passed, $FAILED failed"

@@ -5,7 +5,9 @@
 #  2. checkout B, at another path with an empty output base, builds the same
 #     target with every action a remote cache hit (zero local executions,
 #     counted from Bazel's own process summary) and byte-identical outputs;
-#  3. with the cache server down the build still succeeds, locally.
+#  3. with every cached blob corrupted, Bazel does not use them and the
+#     outputs stay correct;
+#  4. with the cache server down the build still succeeds, locally.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -35,12 +37,6 @@ B=$SCRATCH/cache/b/elsewhere/wasmrust-two
 fresh_copy "$A"
 fresh_copy "$B"
 
-digests() {
-  (cd "$1/bazel-out" && find . -path '*/bin/app/*' -name '*.wasm' -type f -print0 | sort -z | xargs -0 sha256sum | sed -E 's#\./[^/]+/bin/#bin/#')
-}
-# processes LOG: Bazel's "INFO: N processes: ..." summary line.
-processes() { grep -E '^INFO: [0-9]+ process' "$1" | tail -1 | sed 's/^INFO: //'; }
-elapsed() { grep -oE 'Elapsed time: [0-9.]+s' "$1" | tail -1 | cut -d' ' -f3; }
 
 if ! bazel_in "$A" "$D/root-a" build //app:component --config=release "$CACHE" >"$D/a.log" 2>&1; then
   fail remote_cache_upload "build A failed" "$(tail -20 "$D/a.log")"
@@ -59,12 +55,26 @@ else
     fail remote_cache_cross_checkout_hits "some actions ran locally: $summary"
   elif [ "$hits" -lt 20 ]; then
     fail remote_cache_cross_checkout_hits "only $hits remote cache hits: $summary"
-  elif ! diff <(digests "$A") <(digests "$B") >/dev/null; then
+  elif ! diff <(app_digests "$A/bazel-out") <(app_digests "$B/bazel-out") >/dev/null; then
     fail remote_cache_cross_checkout_hits "outputs differ"
   else
     pass "remote_cache_cross_checkout_hits ($summary; wall: cold $(elapsed "$D/a.log"), cached $(elapsed "$D/b.log"))"
   fi
 fi
+
+# Every blob in the cache corrupted (same size, other bytes): the digests no
+# longer match, so Bazel must not use them; the build stays correct.
+find "$D/store/cas" -type f -print0 | xargs -0 -n1 sh -c 'n=$(stat -c %s "$0"); head -c "$n" /dev/zero | tr "\\0" x >"$0.bad" && mv "$0.bad" "$0"'
+C=$SCRATCH/cache/c/wasmrust
+fresh_copy "$C"
+if ! bazel_in "$C" "$D/root-corrupt" build //app:component --config=release "$CACHE" >"$D/corrupt.log" 2>&1; then
+  fail remote_cache_corrupt_blobs_not_used "the build failed on corrupted blobs" "$(grep -E 'ERROR|WARNING' "$D/corrupt.log" | head -5)"
+elif ! diff <(app_digests "$A/bazel-out") <(app_digests "$C/bazel-out") >/dev/null; then
+  fail remote_cache_corrupt_blobs_not_used "a corrupted blob reached the outputs"
+else
+  pass "remote_cache_corrupt_blobs_not_used ($(processes "$D/corrupt.log"); outputs identical to A's)"
+fi
+stop_bazel "$C" "$D/root-corrupt"
 
 stop_nginx
 # A new output base, so nothing is in Bazel's local caches either.
