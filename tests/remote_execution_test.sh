@@ -52,7 +52,7 @@ if ! bazel_in "$A" "$D/root-remote" build //app:component --config=release "${RE
   fail remote_execution_all_actions "remote build failed" "$(tail -30 "$D/remote.log")"
 else
   summary=$(processes "$D/remote.log")
-  remote=$(echo "$summary" | grep -oE '[0-9]+ remote[,.]' | grep -oE '^[0-9]+' || echo 0)
+  remote=$(echo "$summary" | grep -oE '[0-9]+ remote(,|$)' | grep -oE '^[0-9]+' || echo 0)
   app_digests "$(out_dir "$D/root-remote")" >"$D/remote.sha256"
   if echo "$summary" | grep -qE 'linux-sandbox|local|processwrapper'; then
     fail remote_execution_all_actions "some actions ran locally: $summary"
@@ -69,7 +69,7 @@ if ! bazel_in "$A" "$D/root-remote2" build //app:component --config=release "${R
   fail remote_execution_cache_hits "second remote build failed" "$(tail -20 "$D/remote2.log")"
 else
   summary=$(processes "$D/remote2.log")
-  if echo "$summary" | grep -qE '[0-9]+ remote[,.]|linux-sandbox|local'; then
+  if echo "$summary" | grep -qE '[0-9]+ remote(,|$)|linux-sandbox|local'; then
     fail remote_execution_cache_hits "actions executed again: $summary"
   else
     pass "remote_execution_cache_hits ($summary; wall $(elapsed "$D/remote2.log"))"

@@ -56,7 +56,7 @@ install_packages() {
 
 find_cargo() {
   # Host tools build with the machine's stable Rust (rustup); the wasm toolchain is Debian's.
-  for c in "${CARGO:-}" "$HOME/.cargo/bin/cargo" /usr/local/cargo/bin/cargo; do
+  for c in "${CARGO:-}" "${HOME:-/root}/.cargo/bin/cargo" /root/.cargo/bin/cargo /usr/local/cargo/bin/cargo "$(command -v cargo || true)"; do
     if [ -n "$c" ] && [ -x "$c" ]; then echo "$c"; return; fi
   done
   echo "error: no cargo found for the host tools; install Rust with rustup (stable >= 1.95) or set CARGO" >&2
@@ -91,6 +91,10 @@ build_app() {
 case "${1:-all}" in
   packages) shift; install_packages "$@" ;;
   tools) build_host_tools ;;
-  all) install_packages; build_host_tools; build_app ;;
-  *) echo "usage: tools/setup.sh [all|packages [EXTRA_PKG...]|tools]" >&2; exit 2 ;;
+  which-cargo) find_cargo ;;
+  all)
+    t0=$SECONDS; install_packages; t1=$SECONDS; build_host_tools; t2=$SECONDS; build_app
+    printf 'setup: packages %ss, host tools %ss, component %ss\n' $((t1 - t0)) $((t2 - t1)) $((SECONDS - t2))
+    ;;
+  *) echo "usage: tools/setup.sh [all|packages [EXTRA_PKG...]|tools|which-cargo]" >&2; exit 2 ;;
 esac

@@ -9,13 +9,18 @@ cd "$(dirname "$0")/.."
 results=()
 failed=0
 step() { # NAME COMMAND...
-  local name=$1
+  local name=$1 t0=$SECONDS
   shift
   printf '\n==> %s\n' "$name"
-  if "$@"; then results+=("ok      $name"); else results+=("FAILED  $name"); failed=$((failed + 1)); fi
+  if "$@"; then
+    results+=("$(printf 'ok      %5ss  %s' $((SECONDS - t0)) "$name")")
+  else
+    results+=("$(printf 'FAILED  %5ss  %s' $((SECONDS - t0)) "$name")")
+    failed=$((failed + 1))
+  fi
 }
 
-CARGO=${CARGO:-$HOME/.cargo/bin/cargo}
+CARGO=$(bash tools/setup.sh which-cargo)
 step "cargo test (host tools)" "$CARGO" test --release --locked --workspace
 step "bazel test //... (dev)" bazel test //... --config=dev
 step "bazel test //... (release)" bazel test //... --config=release
