@@ -2,14 +2,20 @@
 
 Everything else is generated from this table: the `constraint_value`s and
 `platform`s in platforms/BUILD.bazel, the toolchains in toolchains/BUILD.bazel,
-the `--config=<profile>` lines' targets, and the host table in
+the `--config=<profile>` lines' targets, the capability constraints targets
+put in `target_compatible_with` (`//platforms:std`, `//platforms:threads`,
+`@platforms//os:wasi`),
+and the host table in
 docs/host-profiles.md (checked by //docs:host_profiles_test).
 
 Fields:
   triple:          rustc target triple.
   os:              the @platforms os constraint.
   features:        WebAssembly features beyond the target's defaults (rustc names).
+  simd:            whether `--config=simd` (128-bit SIMD, `simd128`) may be turned on.
   release_opt:     rustc opt-level for release builds (`s` or `z`).
+  std:             whether the target has `std` (else `core` + `alloc` only).
+  has_threads:     whether modules can run threads (shared memory + atomics in the host).
   threads:         threading model.
   js:              JS interop.
   component_model: Component Model support.
@@ -17,6 +23,8 @@ Fields:
   stack_size:      default stack of linked modules, bytes (docs/memory.md says why).
   max_memory:      default maximum linear memory, bytes; 0 = unbounded.
   runtime:         where tests run.
+  test_runner:     how `wasm_test` runs tests: `chromium`, `node` (toolchains/runners/),
+                   `wasmtime` or `wasmi` (`wasmrust-run test`).
 """
 
 PROFILES = {
@@ -24,12 +32,16 @@ PROFILES = {
         triple = "wasm32-unknown-unknown",
         os = "@platforms//os:none",
         features = [],
+        simd = True,
         release_opt = "z",
+        std = True,
+        has_threads = True,
         threads = "Web Workers + SharedArrayBuffer (needs COOP/COEP); sequential fallback otherwise",
         js = "yes: JS imports and exports",
         component_model = "no (core modules)",
         memory = "one linear memory, grown on demand",
-        runtime = "headless Chromium",
+        runtime = "headless Chromium (Debian `chromium`), page served with COOP/COEP",
+        test_runner = "chromium",
         stack_size = 64 * 1024,
         max_memory = 0,
     ),
@@ -37,12 +49,16 @@ PROFILES = {
         triple = "wasm32-wasip1",
         os = "@platforms//os:wasi",
         features = [],
+        simd = True,
         release_opt = "z",
+        std = True,
+        has_threads = False,
         threads = "none (sequential fallback)",
         js = "yes: JS imports; WASI preview 1 through `node:wasi`",
         component_model = "no (core modules)",
         memory = "one linear memory, grown on demand",
         runtime = "node 20",
+        test_runner = "node",
         stack_size = 64 * 1024,
         max_memory = 0,
     ),
@@ -50,12 +66,16 @@ PROFILES = {
         triple = "wasm32-wasip2",
         os = "@platforms//os:wasi",
         features = [],
+        simd = True,
         release_opt = "s",
+        std = True,
+        has_threads = True,
         threads = "shared memory + atomics from the host (no wasi-threads after wasmtime 46)",
         js = "no",
         component_model = "yes: WASI preview 2 components",
         memory = "one linear memory, grown on demand",
         runtime = "wasmtime (the `wasmtime` crate)",
+        test_runner = "wasmtime",
         stack_size = 256 * 1024,
         max_memory = 0,
     ),
@@ -63,12 +83,16 @@ PROFILES = {
         triple = "wasm32v1-none",
         os = "@platforms//os:none",
         features = [],
+        simd = False,
         release_opt = "z",
+        std = False,
+        has_threads = False,
         threads = "none",
         js = "no",
         component_model = "no (MVP core modules, no std)",
         memory = "one linear memory with a declared maximum",
-        runtime = "an embedded interpreter",
+        runtime = "the wasmi interpreter, after an MVP-only wasmparser check",
+        test_runner = "wasmi",
         stack_size = 16 * 1024,
         max_memory = 256 * 1024,
     ),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bad input gives a clear error and a non-zero exit, never a corrupted output:
 # a Rust compile error, a malformed WIT file, a module too big for its
-# profile's memory, a component for a profile without the Component Model, and
+# profile's memory, a component for a profile without the Component Model,
+# threads or SIMD on a profile without them, a WASI import in a browser module, and
 # a toolchain that does not match the lock. (Corrupted .wasm handed to the post-link subcommands is
 # covered by compiler/wasmrust/tests/cli.rs.)
 set -uo pipefail
@@ -52,7 +53,36 @@ else
     "build it with --config=wasmtime"
 fi
 
-# 5. A toolchain that does not match the lock: names the tool, both hashes and the fix.
+# 5. Threads on a profile without them: Bazel's own incompatibility error at analysis,
+#    naming the target and the missing capability.
+if bazel_in "$W" "$OUT" build //tests/gates:threads_on_embedded >"$log" 2>&1; then
+  fail threads_on_embedded_profile "the build succeeded"
+else
+  expect_contains threads_on_embedded_profile "$log" \
+    "Target //tests/gates:threads_on_embedded is incompatible and cannot be built" \
+    "target platform didn't satisfy constraint //platforms:threads"
+fi
+
+# 6. A WASI import in a browser module: the post-link check names the target,
+#    the profile, the import and the fix.
+if bazel_in "$W" "$OUT" build //tests/gates:wasi_on_browser >"$log" 2>&1; then
+  fail wasi_import_on_browser_profile "the build succeeded"
+else
+  expect_contains wasi_import_on_browser_profile "$log" \
+    "//tests/gates:wasi_on_browser (\`browser\` profile, wasm32-unknown-unknown) imports \`wasi_snapshot_preview1::sched_yield\`, a WASI function" \
+    "Build the target for a WASI profile"
+fi
+
+# 7. SIMD asked for on the embedded (MVP) profile: fails at analysis, naming the target.
+if bazel_in "$W" "$OUT" build //tests/memory:fits_embedded --config=simd >"$log" 2>&1; then
+  fail simd_on_embedded_profile "the build succeeded"
+else
+  expect_contains simd_on_embedded_profile "$log" \
+    "asks for 128-bit SIMD, but the \`embedded\` profile (wasm32v1-none) has no SIMD" \
+    "Analysis of target '//tests/memory:fits_embedded' failed"
+fi
+
+# 8. A toolchain that does not match the lock: names the tool, both hashes and the fix.
 python3 - "$W/toolchains/toolchain.lock.json" <<'PY'
 import json, sys
 p = sys.argv[1]; d = json.load(open(p))

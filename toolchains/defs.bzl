@@ -1,11 +1,12 @@
 """WasmRust's public Bazel API: load everything from here.
 
-    load("//toolchains:defs.bzl", "wasm_rust_library", "wasm_rust_binary", "wasm_component")
+    load("//toolchains:defs.bzl", "wasm_rust_library", "wasm_rust_binary", "wasm_component", "wasm_test")
 
 Implementation lives in toolchains/private/ and may change freely.
 """
 
 load("//toolchains/private:component.bzl", _wasm_component = "wasm_component")
+load("//toolchains/private:test.bzl", _wasm_test = "wasm_test")
 load(
     "//toolchains/private:providers.bzl",
     _WasmComponentInfo = "WasmComponentInfo",
@@ -24,6 +25,7 @@ wasm_rust_library = _wasm_rust_library
 wasm_rust_binary = _wasm_rust_binary
 wasm_rust_proc_macro = _wasm_rust_proc_macro
 wasm_component = _wasm_component
+wasm_test = _wasm_test
 
 WasmCrateInfo = _WasmCrateInfo
 WasmModuleInfo = _WasmModuleInfo

@@ -14,8 +14,10 @@ log() { printf '\n==> %s\n' "$*" >&2; }
 
 # Pinned packages: everything in the toolchain lock, plus the build tools.
 TOOLS_PACKAGES="bazel-bootstrap=4.2.3+ds-9 bazel-platforms=0.0.2-2 python3 git ca-certificates gcc"
-# What the tests start or run (not pinned: they check the build, they are not part of it).
-TEST_PACKAGES="nginx-light bc"
+# What the tests start or run (not pinned: they check the build, they are not part of it;
+# Debian's security updates move chromium forward). wasm_test runs browser-profile
+# tests in chromium and node-profile tests in node >= 20 (see check_node).
+TEST_PACKAGES="nginx-light bc chromium"
 lock_packages() {
   /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(f"{k}={v}" for k,v in sorted(d["packages"].items())))' \
     toolchains/toolchain.lock.json
@@ -54,6 +56,21 @@ install_packages() {
   fi
 }
 
+# The node profile's runtime: node 20 or newer (this machine image ships it;
+# Debian 12's own nodejs is 18, which lacks parts of node:wasi the runner uses).
+check_node() {
+  local major
+  if ! command -v node >/dev/null; then
+    log "installing nodejs"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs >/dev/null
+  fi
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -lt 20 ]; then
+    echo "error: node $(node --version 2>/dev/null) is too old for the node profile's tests; install node 20 or newer (e.g. from NodeSource) and rerun" >&2
+    exit 1
+  fi
+}
+
 find_cargo() {
   # Host tools build with the machine's stable Rust (rustup); the wasm toolchain is Debian's.
   for c in "${CARGO:-}" "${HOME:-/root}/.cargo/bin/cargo" /root/.cargo/bin/cargo /usr/local/cargo/bin/cargo "$(command -v cargo || true)"; do
@@ -89,11 +106,11 @@ build_app() {
 }
 
 case "${1:-all}" in
-  packages) shift; install_packages "$@" ;;
+  packages) shift; install_packages "$@"; check_node ;;
   tools) build_host_tools ;;
   which-cargo) find_cargo ;;
   all)
-    t0=$SECONDS; install_packages; t1=$SECONDS; build_host_tools; t2=$SECONDS; build_app
+    t0=$SECONDS; install_packages; check_node; t1=$SECONDS; build_host_tools; t2=$SECONDS; build_app
     printf 'setup: packages %ss, host tools %ss, component %ss\n' $((t1 - t0)) $((t2 - t1)) $((SECONDS - t2))
     ;;
   *) echo "usage: tools/setup.sh [all|packages [EXTRA_PKG...]|tools|which-cargo]" >&2; exit 2 ;;

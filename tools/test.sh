@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # WasmRust quick start, command 2: every test.
-#   cargo tests of the host tools; `bazel test //...` in dev and release;
+#   cargo tests of the host tools; `bazel test //...` in dev and release, and in
+#   dev for every other host profile;
 #   the workspace-level integration tests in tests/ (reproducibility across
 #   checkouts, bad input). Run tools/setup.sh first.
 set -uo pipefail
@@ -24,6 +25,13 @@ CARGO=$(bash tools/setup.sh which-cargo)
 step "cargo test (host tools)" "$CARGO" test --release --locked --workspace
 step "bazel test //... (dev)" bazel test //... --config=dev
 step "bazel test //... (release)" bazel test //... --config=release
+# Every host profile: profile-following targets build for it and `wasm_test`s
+# run in its runtime (Chromium, node, wasmi; wasmtime is the default above).
+for profile in browser node embedded; do
+  step "bazel test //... (dev, $profile)" bazel test //... --config=dev --config=$profile
+done
+# SIMD is opt-in (--config=simd): its tests run in Chromium, node and wasmtime.
+step "bazel test //tests/simd/... (dev, simd)" bazel test //tests/simd/... --config=dev --config=simd
 for t in tests/*_test.sh; do
   step "$t" bash "$t"
 done

@@ -48,11 +48,55 @@ pub fn primes_below(limit: u32) -> Vec<u32> {
             continue;
         }
         primes.push(i as u32);
-        let mut j = i * i;
+        // `i * i` overflows a wasm32 `usize` once i > 65535 (found by the
+        // wasm tests below, not by host tests); no multiple is left to mark then.
+        let Some(mut j) = i.checked_mul(i) else { continue };
         while j < n {
             composite[j] = true;
             j += i;
         }
     }
     primes
+}
+
+// The same behavioural tests on every host: `cargo test`-style on the host,
+// and through `wasm_test` in Chromium, node, wasmtime and wasmi
+// (app/BUILD.bazel, `numbers_test_<profile>`).
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    wasm_test::tests! {
+        fn summary_of_nothing_is_none() {
+            assert_eq!(summarize(&[]), None);
+        }
+
+        fn summary_counts_sums_and_bounds() {
+            let s = summarize(&[4, -2, 10, 0]).unwrap();
+            assert_eq!((s.count, s.sum, s.min, s.max), (4, 12, -2, 10));
+            assert_eq!(s.mean, 3.0);
+        }
+
+        fn summary_sum_saturates() {
+            assert_eq!(summarize(&[i64::MAX, 1, 1]).unwrap().sum, i64::MAX);
+        }
+
+        fn primes_below_30() {
+            assert_eq!(primes_below(30), [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+        }
+
+        fn no_primes_below_3() {
+            assert!(primes_below(0).is_empty() && primes_below(2).is_empty());
+        }
+
+        fn prime_count_below_100_000() {
+            assert_eq!(primes_below(100_000).len(), 9592);
+        }
+
+        #[should_panic]
+        fn indexing_past_the_last_prime_panics() {
+            let primes = primes_below(10);
+            let _ = primes[primes.len()];
+        }
+    }
 }

@@ -44,7 +44,7 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
     args.add("--metadata", metadata)
     return args
 
-def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = []):
+def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], cfgs = []):
     """Registers the rustc action for the rule in `ctx`; returns its WasmCrateInfo.
 
     Args:
@@ -60,10 +60,12 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
       linker: the rust-lld File for crates that link.
       memory: for crates that link, a struct(stack_size, initial_memory, max_memory) in bytes (0: unset).
       extra_inputs: more files the action reads (linker files, host std).
+      extra_deps: targets with WasmCrateInfo the rule adds to `deps` (the test harness).
+      cfgs: `--cfg` values (`test` for test modules).
     """
     name = crate_name(ctx)
     root = crate_root(ctx, kind)
-    deps = [d[WasmCrateInfo] for d in getattr(ctx.attr, "deps", [])]
+    deps = [d[WasmCrateInfo] for d in getattr(ctx.attr, "deps", []) + extra_deps]
     for d in deps:
         if d.is_proc_macro:
             fail("{}: `{}` is a proc macro; list it in `proc_macro_deps`, not `deps`".format(ctx.label, d.name))
@@ -73,6 +75,7 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
     args = driver_args(ctx, tools, kind, triple, mode, name, ctx.attr.edition, root, out, opt_level, "{}-{}".format(name, str(ctx.label)))
     args.add_all(target_features, before_each = "--target-feature")
     args.add_all(ctx.attr.crate_features, before_each = "--feature")
+    args.add_all(cfgs, before_each = "--cfg")
     for d in deps + macros:
         args.add("--extern", "{}={}".format(d.name, d.output.path))
     args.add_all(transitive, map_each = _dirname, before_each = "--dependency-dir", uniquify = True)

@@ -6,7 +6,9 @@ _COLUMNS = [
     ("profile", None),
     ("target triple", "triple"),
     ("extra wasm features", "features"),
+    ("SIMD (`--config=simd`)", "simd"),
     ("release opt-level", "release_opt"),
+    ("std", "std"),
     ("threads", "threads"),
     ("JS interop", "js"),
     ("Component Model", "component_model"),
@@ -24,6 +26,10 @@ def _cell(name, p, field):
         return ", ".join(v) if v else "none (rustc's defaults)"
     if field in ("stack_size", "max_memory"):
         return "unbounded" if v == 0 else "{} KiB".format(v // 1024)
+    if field == "simd":
+        return "opt-in" if v else "no (MVP)"
+    if field == "std":
+        return "yes" if v else "no (`core` + `alloc`)"
     if field in ("triple", "release_opt"):
         return "`{}`".format(v)
     return v

@@ -22,15 +22,18 @@ def optimize(ctx, tools, module, triple, features, out):
         extra += ["--feature", f]
     return _run(ctx, tools, "opt", extra + [module.path], [module], out, "Optimizing")
 
-def normalize(ctx, tools, wasm, mode, out, triple = None, features = []):
+def normalize(ctx, tools, wasm, mode, out, triple = None, features = [], profile = None):
     """The custom-section policy: names kept in dev, dropped in release.
 
     With `triple`, the module must also use only that target's WebAssembly
-    features plus `features` (the profile's): a post-MVP instruction in an
-    embedded module fails the build here."""
+    features plus `features` (the profile's), and import WASI only on WASI
+    targets: a post-MVP instruction in an embedded module, or a WASI import
+    in a browser module, fails the build here, naming the target and `profile`."""
     extra = ["--mode", mode]
     if triple:
-        extra += ["--target", triple]
+        extra += ["--target", triple, "--label", str(ctx.label)]
+        if profile:
+            extra += ["--profile", profile]
         for f in features:
             extra += ["--feature", f]
     return _run(ctx, tools, "normalize", extra + [wasm.path], [wasm], out, "Normalizing")

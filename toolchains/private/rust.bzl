@@ -61,8 +61,28 @@ Example:
     cfg = profile_transition,
 )
 
-def link_module(ctx, kind):
-    """Compiles and links the rule's crate into a post-linked core module; returns (File, WasmModuleInfo)."""
+# Linear-memory settings of linked modules (docs/memory.md).
+_MEMORY_ATTRS = {
+    "stack_size": attr.int(default = -1, doc = "Stack size in bytes, a multiple of 16 (-1: the profile's default, see docs/memory.md). The stack sits first in memory, so an overflow traps."),
+    "initial_memory": attr.int(default = 0, doc = "Initial linear memory in bytes, a multiple of 65536 (0: just what stack and data need)."),
+    "max_memory": attr.int(default = -1, doc = "Maximum linear memory in bytes, a multiple of 65536 (-1: the profile's default; 0: unbounded). A module whose stack and data exceed it fails to link."),
+}
+
+# Everything a rule that links a module (`link_module`) reads.
+LINK_ATTRS = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **dict(_wasm_deps_attrs(), **_MEMORY_ATTRS))))
+
+def link_module(ctx, kind, extra_deps = [], cfgs = []):
+    """Compiles and links the rule's crate into a post-linked core module.
+
+    Args:
+      ctx: the rule context (CRATE_ATTRS, TOOL_ATTRS, memory attributes).
+      kind: `reactor` or `command`.
+      extra_deps: crates the rule adds to `deps` (the test harness).
+      cfgs: `--cfg` values.
+
+    Returns:
+      (final File, unoptimized linked File, WasmModuleInfo).
+    """
     tc = ctx.toolchains[TOOLCHAIN_TYPE]
     tools = tool_context(ctx)
     mode = build_mode(ctx)
@@ -86,11 +106,13 @@ def link_module(ctx, kind):
         linker = tc.linker,
         memory = memory,
         extra_inputs = tc.linker_files,
+        extra_deps = extra_deps,
+        cfgs = cfgs,
     )
     wasm = linked
     if mode == "release":
         wasm = optimize(ctx, tools, wasm, tc.triple, tc.features, ctx.actions.declare_file("{}/{}.opt.wasm".format(ctx.label.name, ctx.label.name)))
-    final = normalize(ctx, tools, wasm, mode, ctx.actions.declare_file(ctx.label.name + ".wasm"), triple = tc.triple, features = tc.features)
+    final = normalize(ctx, tools, wasm, mode, ctx.actions.declare_file(ctx.label.name + ".wasm"), triple = tc.triple, features = tc.features, profile = tc.profile)
     return final, linked, WasmModuleInfo(wasm = final, kind = kind, profile = tc.profile, triple = tc.triple)
 
 def _binary_impl(ctx):
@@ -117,12 +139,9 @@ Example:
         deps = [":text"],
     )
 """,
-    attrs = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **dict(_wasm_deps_attrs(), **{
+    attrs = dict(LINK_ATTRS, **{
         "kind": attr.string(default = "reactor", values = ["reactor", "command"], doc = "`reactor`: exports only; `command`: a program with `_start`."),
-        "stack_size": attr.int(default = -1, doc = "Stack size in bytes, a multiple of 16 (-1: the profile's default, see docs/memory.md). The stack sits first in memory, so an overflow traps."),
-        "initial_memory": attr.int(default = 0, doc = "Initial linear memory in bytes, a multiple of 65536 (0: just what stack and data need)."),
-        "max_memory": attr.int(default = -1, doc = "Maximum linear memory in bytes, a multiple of 65536 (-1: the profile's default; 0: unbounded). A module whose stack and data exceed it fails to link."),
-    })))),
+    }),
     toolchains = [TOOLCHAIN_TYPE],
     incompatible_use_toolchain_transition = True,
     cfg = profile_transition,

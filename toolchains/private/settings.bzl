@@ -19,6 +19,17 @@ profile_flag = rule(
     build_setting = config.string(flag = True),
 )
 
+BoolFlagInfo = provider(doc = "A boolean build setting's value.", fields = {"value": "bool"})
+
+def _bool_flag_impl(ctx):
+    return [BoolFlagInfo(value = ctx.build_setting_value)]
+
+bool_flag = rule(
+    implementation = _bool_flag_impl,
+    doc = "A boolean command-line build setting (`--//pkg:name`, `--no//pkg:name`).",
+    build_setting = config.bool(flag = True),
+)
+
 _PROFILE_FLAG = "//platforms:profile"
 _PLATFORMS = "//command_line_option:platforms"
 

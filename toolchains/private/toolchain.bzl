@@ -2,7 +2,7 @@
 
 load(":compile.bzl", "driver_args")
 load(":providers.bzl", "WasmSysrootInfo")
-load(":settings.bzl", "build_mode")
+load(":settings.bzl", "BoolFlagInfo", "build_mode")
 load(":sysroot_crates.bzl", "sysroot_crates")
 
 def _lib_dir(files):
@@ -99,6 +99,11 @@ Example:
 
 def _toolchain_impl(ctx):
     sysroot = ctx.attr.sysroot[WasmSysrootInfo]
+    features = list(ctx.attr.wasm_features)
+    if ctx.attr._simd[BoolFlagInfo].value:
+        if not ctx.attr.simd:
+            fail("--//platforms:simd (--config=simd) asks for 128-bit SIMD, but the `{}` profile ({}) has no SIMD: its hosts run MVP WebAssembly. Drop --config=simd for this profile, or build the SIMD code for browser, node or wasmtime.".format(ctx.attr.profile, sysroot.triple))
+        features.append("simd128")
     linker = [f for f in ctx.files._linker if f.basename == "rust-lld"][0]
     return [platform_common.ToolchainInfo(
         profile = ctx.attr.profile,
@@ -106,7 +111,7 @@ def _toolchain_impl(ctx):
         has_std = sysroot.has_std,
         sysroot = sysroot,
         release_opt = ctx.attr.release_opt,
-        features = ctx.attr.wasm_features,
+        features = features,
         component_model = ctx.attr.component_model,
         stack_size = ctx.attr.stack_size,
         max_memory = ctx.attr.max_memory,
@@ -123,6 +128,8 @@ wasm_rust_toolchain = rule(
         "release_opt": attr.string(default = "z", doc = "rustc opt-level in release mode."),
         "wasm_features": attr.string_list(doc = "WebAssembly features beyond the target's defaults."),
         "component_model": attr.bool(doc = "Whether the profile's hosts run components."),
+        "simd": attr.bool(doc = "Whether `--//platforms:simd` may add `simd128`."),
+        "_simd": attr.label(default = Label("//platforms:simd")),
         "stack_size": attr.int(default = 0, doc = "Default stack size of linked modules in bytes (0: rustc's 1 MiB)."),
         "max_memory": attr.int(default = 0, doc = "Default maximum linear memory in bytes (0: unbounded)."),
         "_linker": attr.label(default = Label("@wasm_toolchain//:linker"), cfg = "exec"),

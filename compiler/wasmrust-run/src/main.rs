@@ -12,8 +12,11 @@
 //! Use `-` as INTERFACE for a function the world exports directly, and
 //! `trap` as EXPECTED for a call that must trap (the next call then gets a
 //! fresh instance, as a trapped instance cannot be entered again).
+//! `test MODULE --runtime wasmtime|wasmi` runs a `wasm_test` module's tests.
 //! `invoke COMPONENT INTERFACE CALL` prints one call's result; `run COMPONENT
 //! ARGS...` runs a command component (`wasi:cli/run`) with stdio inherited.
+
+mod test;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
@@ -36,6 +39,18 @@ enum Command {
     Check { component: PathBuf, spec: PathBuf },
     /// Call one export and print its result in WAVE syntax.
     Invoke { component: PathBuf, interface: String, call: String },
+    /// Run the tests of a `wasm_test` module; report like libtest, exit 101 on failure.
+    Test {
+        module: PathBuf,
+        /// wasmtime (test components) or wasmi (core modules).
+        #[arg(long, value_enum)]
+        runtime: test::Runtime,
+        /// The module's target: validate it against that target's features first.
+        #[arg(long)]
+        target: Option<wasmrust::flags::Target>,
+        #[command(flatten)]
+        selection: test::Selection,
+    },
     /// Run a command component (`wasi:cli/run`) with ARGS, stdio inherited; exit with its status.
     Run {
         component: PathBuf,
@@ -208,6 +223,11 @@ fn main() -> Result<()> {
         Command::Invoke { component, interface, call } => {
             let (results, _) = Runner::new(&component)?.call(&interface, &call)?;
             println!("{}", show(&results)?);
+        }
+        Command::Test { module, runtime, target, selection } => {
+            if !test::run(&module, runtime, target, selection)? {
+                std::process::exit(101);
+            }
         }
         Command::Run { component, args } => {
             if !run_command(&component, &args)? {

@@ -91,6 +91,12 @@ enum Command {
         /// Extra features the profile enables.
         #[arg(long = "feature")]
         features: Vec<WasmFeature>,
+        /// The Bazel target being built (for messages).
+        #[arg(long)]
+        label: Option<String>,
+        /// The host profile (for messages).
+        #[arg(long)]
+        profile: Option<String>,
     },
 }
 
@@ -206,9 +212,10 @@ fn run(cli: Cli) -> Result<()> {
             let world = wit.as_deref().map(|path| componentize::World { path, name: world.as_deref() });
             componentize::componentize(&input, &o, world.as_ref())
         }
-        Command::Normalize { input, o, mode, target, features } => {
+        Command::Normalize { input, o, mode, target, features, label, profile } => {
             let allowed = target.map(|t| module_features(t, &features));
-            normalize::normalize(&input, &o, mode, allowed.as_deref())
+            let host = target.map(|target| validate::Host { target, label: label.as_deref(), profile: profile.as_deref() });
+            normalize::normalize(&input, &o, mode, allowed.as_deref(), host.as_ref())
         }
     }
 }

@@ -62,10 +62,14 @@ pub fn strip_custom_sections(bytes: &[u8], mode: Mode) -> Result<Vec<u8>> {
 
 /// Applies the custom-section policy of `mode` to the module or component at
 /// `input`, writing `output`. With `features`, a core module must use only
-/// those WebAssembly features (the profile's), or normalizing fails.
-pub fn normalize(input: &Path, output: &Path, mode: Mode, features: Option<&[WasmFeature]>) -> Result<()> {
+/// those WebAssembly features (the profile's), and with `host` only imports
+/// its hosts provide, or normalizing fails.
+pub fn normalize(input: &Path, output: &Path, mode: Mode, features: Option<&[WasmFeature]>, host: Option<&validate::Host<'_>>) -> Result<()> {
     let bytes = io::read(input)?;
     validate::validate(input, &bytes, features)?;
+    if let Some(host) = host {
+        validate::check_imports(input, &bytes, host)?;
+    }
     let out = strip_custom_sections(&bytes, mode)?;
     validate::validate(output, &out, features)?;
     io::write_atomic(output, &out)

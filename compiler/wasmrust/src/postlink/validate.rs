@@ -1,6 +1,6 @@
 //! Validation with wasmparser, restricted to the features a profile enables.
 
-use crate::flags::WasmFeature;
+use crate::flags::{Target, WasmFeature};
 use anyhow::{Result, bail};
 use std::path::Path;
 use wasmparser::{Parser, Validator, WasmFeatures};
@@ -116,4 +116,47 @@ mod tests {
         let e = validate(Path::new("m.wasm"), &m, Some(&[WasmFeature::MutableGlobals])).unwrap_err().to_string();
         assert!(e.contains("sign"), "{e}");
     }
+}
+
+/// Where a module is built: its target and, for messages, the Bazel target
+/// and host profile it belongs to.
+pub struct Host<'a> {
+    /// The target triple the module was compiled for.
+    pub target: Target,
+    /// The Bazel label of the target that built it, if known.
+    pub label: Option<&'a str>,
+    /// The host profile, if known.
+    pub profile: Option<&'a str>,
+}
+
+/// Fails when a core module imports WASI functions its target's hosts do not
+/// have (a browser or an embedded runtime provides no WASI), naming the
+/// import, the target, the profile and the fix. Components are not checked:
+/// only WASI targets build them.
+pub fn check_imports(path: &Path, bytes: &[u8], host: &Host<'_>) -> Result<()> {
+    if host.target.is_wasi() || Parser::is_component(bytes) {
+        return Ok(());
+    }
+    for payload in Parser::new(0).parse_all(bytes) {
+        let wasmparser::Payload::ImportSection(reader) = payload? else { continue };
+        for import in reader.into_imports() {
+            let import = import?;
+            if import.module.starts_with("wasi") {
+                let who = match (host.label, host.profile) {
+                    (Some(label), Some(profile)) => format!("{label} (`{profile}` profile, {})", host.target),
+                    _ => format!("`{}` ({})", path.display(), host.target),
+                };
+                bail!(
+                    "{who} imports `{}::{}`, a WASI function, but the hosts of this profile provide no WASI. \
+                     Build the target for a WASI profile (--config=node or --config=wasmtime, or `profile` on the target), \
+                     or remove the code that calls WASI (an `extern` block with `#[link(wasm_import_module = \"{}\")]`, \
+                     or a dependency built for WASI).",
+                    import.module,
+                    import.name,
+                    import.module
+                );
+            }
+        }
+    }
+    Ok(())
 }

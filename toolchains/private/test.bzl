@@ -1,0 +1,81 @@
+"""wasm_test: Rust tests run inside a wasm module, in the profile's real runtime."""
+
+load("//platforms:profiles.bzl", "PROFILES")
+load(":postlink.bzl", "componentize")
+load(":rust.bzl", "LINK_ATTRS", "TOOLCHAIN_TYPE", "link_module")
+load(":settings.bzl", "profile_transition")
+load(":toolchain.bzl", "tool_context")
+
+# How each profile's runner is started; `{module}` is the test module.
+_RUNNERS = {
+    "chromium": ["node", "--no-warnings", "{browser}", "{module}"],
+    "node": ["node", "--no-warnings", "{node}", "{module}"],
+    "wasmi": ["{run}", "test", "--runtime", "wasmi", "--target", "{triple}", "{module}"],
+    "wasmtime": ["{run}", "test", "--runtime", "wasmtime", "{module}"],
+}
+
+def _shell_quote(s):
+    return "'" + s.replace("'", "'\\''") + "'"
+
+def _wasm_test_impl(ctx):
+    tc = ctx.toolchains[TOOLCHAIN_TYPE]
+    module, _, _ = link_module(ctx, "reactor", extra_deps = [ctx.attr._harness], cfgs = ["test"])
+    if tc.component_model:
+        tools = tool_context(ctx)
+        module = componentize(
+            ctx,
+            tools,
+            module,
+            ctx.files._harness_wit,
+            "harness",
+            ctx.actions.declare_file("{}/{}.component.wasm".format(ctx.label.name, ctx.label.name)),
+        )
+    runner = PROFILES[tc.profile].test_runner
+    paths = {
+        "browser": ctx.file._browser_runner.short_path,
+        "module": module.short_path,
+        "node": ctx.file._node_runner.short_path,
+        "run": ctx.executable._run.short_path,
+        "triple": tc.triple,
+    }
+    command = [_shell_quote(arg.format(**paths)) for arg in _RUNNERS[runner]]
+    script = ctx.actions.declare_file(ctx.label.name + ".sh")
+    ctx.actions.write(
+        script,
+        "#!/usr/bin/env bash\n# {} ({} profile, {})\nexec {} \"$@\"\n".format(ctx.label, tc.profile, runner, " ".join(command)),
+        is_executable = True,
+    )
+    runfiles = ctx.runfiles(files = [module, ctx.executable._run] + ctx.files._runner_files + ctx.files.data)
+    return [DefaultInfo(executable = script, runfiles = runfiles)]
+
+wasm_test = rule(
+    implementation = _wasm_test_impl,
+    doc = """Rust tests compiled into a wasm module and run in the profile's real
+runtime: headless Chromium (browser), node (node), wasmtime (wasmtime, as a
+component) or the wasmi interpreter (embedded, after a wasmparser check that
+the module is MVP-only). The sources are compiled with `--cfg test` and the
+`wasm_test` harness crate; tests are declared with `wasm_test::tests!`.
+Output and exit status follow libtest; `--test_filter` and `--test_arg`
+select tests by substring.
+
+Example:
+
+    wasm_test(
+        name = "numbers_test",
+        srcs = ["numbers/lib.rs"],
+        profile = "node",   # or empty: the active --config=<profile>
+    )
+""",
+    attrs = dict(LINK_ATTRS, **{
+        "_harness": attr.label(default = Label("//crates/wasm-test:wasm_test")),
+        "_harness_wit": attr.label(default = Label("//crates/wasm-test:wit"), allow_files = True),
+        "_run": attr.label(default = Label("//compiler/bin:wasmrust-run"), executable = True, allow_single_file = True, cfg = "target"),
+        "_node_runner": attr.label(default = Label("//toolchains/runners:node_test.mjs"), allow_single_file = True),
+        "_browser_runner": attr.label(default = Label("//toolchains/runners:browser_test.mjs"), allow_single_file = True),
+        "_runner_files": attr.label(default = Label("//toolchains/runners:files")),
+    }),
+    toolchains = [TOOLCHAIN_TYPE],
+    incompatible_use_toolchain_transition = True,
+    cfg = profile_transition,
+    test = True,
+)

@@ -1,0 +1,150 @@
+// `wasm_test` runner for the browser profile: the test module runs in a page
+// of headless Chromium (Debian's `chromium`), served on 127.0.0.1 with
+// COOP/COEP headers so SharedArrayBuffer (and with it wasm threads) is
+// available. Chromium is driven over the DevTools protocol on a pipe
+// (--remote-debugging-pipe): no WebSocket client, no browser download.
+//   node browser_test.mjs MODULE.wasm [FILTER...] [--exact] [--ignored|--include-ignored]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { selection } from './harness.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CHROMIUM = process.env.WASMRUST_CHROMIUM || '/usr/bin/chromium';
+const TIMEOUT_MS = Number(process.env.WASMRUST_BROWSER_TIMEOUT_MS || 120000);
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>wasm_test</title>
+<script type="module">
+import { runTests } from './harness.mjs';
+const done = (code) => console.log('__wasmrust_done ' + code);
+try {
+  const opts = JSON.parse(new URLSearchParams(location.search).get('opts'));
+  const module = await WebAssembly.compileStreaming(fetch('./test.wasm'));
+  console.log('(' + navigator.userAgent.match(/Chrom\\S+/)[0] + ', cross-origin isolated: ' + self.crossOriginIsolated + ')');
+  done(await runTests(module, { opts, print: (line) => console.log(line) }));
+} catch (e) {
+  console.log('error: ' + e.message);
+  done(1);
+}
+</script>
+`;
+
+function serve(wasm) {
+  const files = {
+    '/': ['text/html; charset=utf-8', PAGE],
+    '/harness.mjs': ['text/javascript; charset=utf-8', readFileSync(join(HERE, 'harness.mjs'))],
+    '/test.wasm': ['application/wasm', wasm],
+  };
+  const server = createServer((req, res) => {
+    const file = files[new URL(req.url, 'http://x').pathname];
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    res.setHeader('Cache-Control', 'no-store');
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': file[0] }).end(file[1]);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** A DevTools-protocol session over Chromium's fd 3 (in) / fd 4 (out) pipe. */
+class Cdp {
+  constructor(child) {
+    this.out = child.stdio[3];
+    this.nextId = 1;
+    this.pending = new Map();
+    this.listeners = [];
+    let buffer = '';
+    child.stdio[4].on('data', (chunk) => {
+      buffer += chunk.toString('utf8');
+      let end;
+      while ((end = buffer.indexOf('\0')) >= 0) {
+        const message = JSON.parse(buffer.slice(0, end));
+        buffer = buffer.slice(end + 1);
+        if (message.id && this.pending.has(message.id)) {
+          const { resolve, reject } = this.pending.get(message.id);
+          this.pending.delete(message.id);
+          if (message.error) reject(new Error(`${message.error.message} (DevTools)`));
+          else resolve(message.result);
+        } else {
+          for (const listener of this.listeners) listener(message);
+        }
+      }
+    });
+  }
+
+  send(method, params = {}, sessionId = undefined) {
+    const id = this.nextId++;
+    this.out.write(JSON.stringify({ id, method, params, sessionId }) + '\0');
+    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+  }
+}
+
+async function main() {
+  const [path, ...rest] = process.argv.slice(2);
+  if (!path) throw new Error('usage: browser_test.mjs MODULE.wasm [FILTER...]');
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's \`chromium\` package (tools/setup.sh does) or set WASMRUST_CHROMIUM`);
+  }
+  const opts = selection(rest, process.env);
+  const server = await serve(readFileSync(path));
+  const profileDir = mkdtempSync(join(process.env.TEST_TMPDIR || tmpdir(), 'chromium-'));
+  const child = spawn(CHROMIUM, [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-extensions',
+    '--disable-quic', `--user-data-dir=${profileDir}`, '--remote-debugging-pipe', 'about:blank',
+  ], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  let chromiumLog = '';
+  child.stderr.on('data', (d) => { chromiumLog += d; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const cleanup = async () => {
+    child.kill('SIGKILL');
+    server.close();
+    await exited;
+  };
+  try {
+    const cdp = new Cdp(child);
+    const code = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no result from Chromium after ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+      exited.then((status) => reject(new Error(`Chromium exited (${status}) before the tests finished:\n${chromiumLog}`)));
+      cdp.listeners.push((message) => {
+        if (message.method === 'Runtime.consoleAPICalled') {
+          const line = message.params.args.map((a) => a.value ?? a.description ?? '').join(' ');
+          const done = /^__wasmrust_done (\d+)$/.exec(line);
+          if (done) {
+            clearTimeout(timer);
+            resolve(Number(done[1]));
+          } else {
+            process.stdout.write(line + '\n');
+          }
+        } else if (message.method === 'Runtime.exceptionThrown') {
+          clearTimeout(timer);
+          reject(new Error(`uncaught exception in the test page: ${message.params.exceptionDetails.exception?.description ?? message.params.exceptionDetails.text}`));
+        }
+      });
+      (async () => {
+        const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
+        const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
+        await cdp.send('Runtime.enable', {}, sessionId);
+        const url = `http://127.0.0.1:${server.address().port}/?opts=${encodeURIComponent(JSON.stringify(opts))}`;
+        await cdp.send('Page.navigate', { url }, sessionId);
+      })().catch(reject);
+    });
+    process.exitCode = code;
+  } finally {
+    await cleanup();
+    rmSync(profileDir, { recursive: true, force: true, maxRetries: 5 });
+  }
+}
+
+main().catch((e) => {
+  console.error(`error: ${e.message}`);
+  process.exitCode = 1;
+});
