@@ -1,9 +1,9 @@
 //! Heap workload for `heap_test`: builds, grows, shrinks and drops strings and vectors.
 //!
-//! Built twice from this file: `heap_wasm` (feature `wasm_heap`) allocates with
-//! `wasm::alloc::Heap`; `heap_dlmalloc` has no `#[global_allocator]`, so std's default is used
-//! (Rust's dlmalloc port on wasm32-unknown-unknown, wasi-libc's dlmalloc on wasm32-wasip1). Each
-//! for the node and the browser profile; `heap_test.mjs` runs all four in node.
+//! Built twice for each of the node and browser profiles: `heap_wasm_*` (feature `wasm_heap`)
+//! allocates with `wasm::alloc::Heap`; `heap_dlmalloc_*` has no `#[global_allocator]`, so std's
+//! default is used (Rust's dlmalloc port on wasm32-unknown-unknown, wasi-libc's dlmalloc on
+//! wasm32-wasip1). `heap_test.mjs` runs all four in node.
 
 /// `wasm::alloc::Heap`, counting the bytes live so the test knows what the workload needs.
 #[cfg(feature = "wasm_heap")]

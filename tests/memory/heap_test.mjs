@@ -2,7 +2,9 @@
 // grows only by the pages a workload needs, and does not keep growing over repeated cycles, for
 // the node (wasm32-wasip1) and browser (wasm32-unknown-unknown) profiles. The same workload on
 // std's default allocator (dlmalloc) is printed for comparison, not checked.
-// Usage: node heap_test.mjs HEAP_NODE DLMALLOC_NODE HEAP_BROWSER DLMALLOC_BROWSER
+// On the embedded profile (no std, 4 pages at most) it runs a Vec workload next to a bump
+// allocator that never frees.
+// Usage: node heap_test.mjs HEAP_NODE DLMALLOC_NODE HEAP_BROWSER DLMALLOC_BROWSER HEAP_EMBEDDED BUMP_EMBEDDED
 import { readFileSync } from "node:fs";
 import { argv, exit } from "node:process";
 import { WASI } from "node:wasi";
@@ -50,7 +52,7 @@ function check(name, ok, detail) {
   }
 }
 
-const [heapNode, dlNode, heapBrowser, dlBrowser] = argv.slice(2);
+const [heapNode, dlNode, heapBrowser, dlBrowser, heapEmbedded, bumpEmbedded] = argv.slice(2);
 const rows = [];
 for (const [profile, heapPath, dlPath] of [["node", heapNode, dlNode], ["browser", heapBrowser, dlBrowser]]) {
   const h = run(await load(heapPath));
@@ -87,6 +89,28 @@ for (const [profile, heapPath, dlPath] of [["node", heapNode, dlNode], ["browser
   );
 }
 
+// Embedded: squares(n) pushes n u32s into a Vec (16 KB for n = 4000) and sums their squares.
+const N = 4000;
+let expected = 0;
+for (let i = 0; i < N; i++) expected = (expected + Math.imul(i, i)) | 0;
+const runSquares = (m) => {
+  const r = { initial: m.pages(), cycles: 0, ok: true };
+  try {
+    for (; r.cycles < CYCLES; r.cycles++) r.ok &&= m.x.squares(N) === expected;
+  } catch {
+    r.trapped = true; // out of memory: the allocator returned null
+  }
+  r.pages = m.pages();
+  return r;
+};
+const e = runSquares(await load(heapEmbedded));
+const bump = runSquares(await load(bumpEmbedded));
+check(
+  `embedded_workload_stays_in_the_initial_memory_over_${CYCLES}_cycles`,
+  e.ok && !e.trapped && e.cycles === CYCLES && e.pages === e.initial,
+  `${e.cycles} cycles, ${e.initial} -> ${e.pages} pages, ${e.trapped ? "trapped" : "ok"}`,
+);
+
 const [, h] = rows[0];
 console.log(`workloads: small cycle(${SMALL}) peak live ${h.smallPeak} B; large cycle(${LARGE}) peak live ${h.largePeak} B`);
 console.log("memory pages                  heap_base  initial  small x100  large x1  large x100");
@@ -94,5 +118,10 @@ for (const [name, r] of rows) {
   const cols = [r.initial, r.small, r.largeFirst, r.large].map((n) => String(n).padStart(9)).join(" ");
   console.log(`${name.padEnd(28)}${String(r.base).padStart(9)} ${cols}`);
 }
+console.log(
+  `embedded squares(${N}) x${CYCLES}: Heap ${e.initial} -> ${e.pages} pages; ` +
+    `bump ${bump.initial} -> ${bump.pages} pages, ` +
+    (bump.trapped ? `out of memory in cycle ${bump.cycles + 1}` : `${bump.cycles} cycles`),
+);
 console.log(`${passed} passed, ${failed} failed`);
 exit(failed ? 1 : 0);

@@ -1,4 +1,4 @@
-//! [`Heap`]: a small global allocator for single-threaded wasm32 that fills the initial memory
+//! `Heap`: a small global allocator for single-threaded wasm32 that fills the initial memory
 //! before it grows.
 //!
 //! Rust's default wasm allocators (dlmalloc, in Rust's std or in wasi-libc) take memory only through
@@ -106,7 +106,7 @@ pub(crate) unsafe trait Pages {
     fn addr(&self, p: *mut u8) -> usize;
 }
 
-/// The allocator over some [`Pages`]; [`Heap`] on wasm32, a simulated memory in tests.
+/// The allocator over some [`Pages`]: `Heap` on wasm32, a simulated memory in tests.
 ///
 /// Not `Sync`: it has no locks (see the module docs).
 pub(crate) struct Core<M> {
