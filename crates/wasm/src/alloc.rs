@@ -53,9 +53,12 @@
 //! # Threads
 //!
 //! `Heap` is for **non-shared memory only**: it has no locks. It implements `Sync` (as a
-//! `static` must) only when the target has no `atomics` feature, where wasm32 cannot run two
-//! threads over one memory. Built with `-Ctarget-feature=+atomics`, `static A: Heap` is a compile
-//! error ("`Cell<usize>` cannot be shared between threads safely").
+//! `static` must) only when `cfg(target_feature = "atomics")` is unset. Where threaded wasm is
+//! built (`-Ctarget-feature=+atomics` under nightly or `RUSTC_BOOTSTRAP=1`, as WasmRust's driver
+//! runs rustc), that cfg is set and `static A: Heap` is a compile error: "`Cell<usize>` cannot
+//! be shared between threads safely". A plain stable rustc leaves the unstable `atomics` feature
+//! out of `cfg` (it only warns), so there the guard cannot fire: do not use `Heap` in a module
+//! linked with `--shared-memory`.
 //!
 //! # Testing off wasm
 //!
