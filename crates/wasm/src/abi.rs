@@ -66,9 +66,9 @@
 use crate::externref::{ExternRef, OwnedExternRef};
 use crate::pod::Pod;
 use crate::shared::SharedSlice;
-use core::mem::{MaybeUninit, align_of, size_of};
 #[cfg(feature = "alloc")]
-use alloc::{boxed::Box, string::String, vec::Vec};
+use alloc_crate::{boxed::Box, string::String, vec::Vec};
+use core::mem::{MaybeUninit, align_of, size_of};
 
 const PTR: usize = size_of::<usize>();
 
@@ -533,9 +533,9 @@ pub fn alloc(size: usize, align: usize) -> *mut u8 {
         return core::ptr::without_provenance_mut(align);
     }
     // SAFETY: `layout` has a non-zero size (checked above).
-    let ptr = unsafe { alloc::alloc::alloc(layout) };
+    let ptr = unsafe { alloc_crate::alloc::alloc(layout) };
     if ptr.is_null() {
-        alloc::alloc::handle_alloc_error(layout);
+        alloc_crate::alloc::handle_alloc_error(layout);
     }
     ptr
 }
@@ -560,7 +560,7 @@ pub unsafe fn free(ptr: *mut u8, size: usize, align: usize) {
     // layout is valid and describes the block.
     let layout = unsafe { core::alloc::Layout::from_size_align_unchecked(size, align) };
     // SAFETY: the caller guarantees `ptr` was allocated with `layout` and is freed once.
-    unsafe { alloc::alloc::dealloc(ptr, layout) }
+    unsafe { alloc_crate::alloc::dealloc(ptr, layout) }
 }
 
 #[cfg(all(feature = "alloc", target_family = "wasm"))]
@@ -588,7 +588,7 @@ mod exports {
 mod tests {
     use super::*;
     use crate::externref::host;
-    use alloc::{string::ToString, vec};
+    use alloc_crate::{string::ToString, vec};
 
     /// Stores `v` in a fresh area and loads it back.
     fn round_trip<T: Value>(v: T) -> T {

@@ -140,8 +140,8 @@ pub fn parse(section: &[u8]) -> impl Iterator<Item = Result<Record<'_>, ParseErr
 /// assert_eq!(out, [1, 1, b'f', 1, 2, b'i', b'o']);
 /// ```
 #[cfg(feature = "alloc")]
-pub fn encode(symbol: &str, effects: &[&str], out: &mut alloc::vec::Vec<u8>) {
-    fn leb(mut v: usize, out: &mut alloc::vec::Vec<u8>) {
+pub fn encode(symbol: &str, effects: &[&str], out: &mut alloc_crate::vec::Vec<u8>) {
+    fn leb(mut v: usize, out: &mut alloc_crate::vec::Vec<u8>) {
         loop {
             let byte = (v & 0x7f) as u8;
             v >>= 7;

@@ -14,6 +14,7 @@
 //! | [`abi`] | the stable core-wasm ABI of `#[export]` / `#[import]` |
 //! | [`memory`] | [`memory::Region`]: isolated, bounds-checked arenas |
 //! | [`thread`] | [`thread::scope`]: scoped spawning with a sequential backend |
+//! | [`alloc`] | `alloc::Heap` (wasm32): a global allocator that uses the initial memory before growing |
 //!
 //! # Using the macros: depend on both crates
 //!
@@ -52,12 +53,15 @@
     clippy::missing_safety_doc
 )]
 
+// Named `alloc_crate` (as in std) because the `alloc` module below takes the name `alloc`.
 #[cfg(feature = "alloc")]
-extern crate alloc;
+extern crate alloc as alloc_crate;
 #[cfg(test)]
 extern crate std;
 
 pub mod abi;
+#[cfg(feature = "alloc")]
+pub mod alloc;
 pub mod effects;
 pub mod externref;
 pub mod linear;
