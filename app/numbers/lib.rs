@@ -66,6 +66,12 @@ pub fn primes_below(limit: u32) -> Vec<u32> {
 mod tests {
     use super::*;
 
+    // The embedded profile has no std, hence no allocator: the tests bring
+    // WasmRust's (the library itself leaves the choice to the final module).
+    #[cfg(target_os = "none")]
+    #[global_allocator]
+    static HEAP: wasm::alloc::Heap = wasm::alloc::Heap::new();
+
     wasm_test::tests! {
         fn summary_of_nothing_is_none() {
             assert_eq!(summarize(&[]), None);

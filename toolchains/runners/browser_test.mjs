@@ -100,17 +100,27 @@ async function main() {
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-extensions',
     '--disable-quic', `--user-data-dir=${profileDir}`, '--remote-debugging-pipe', 'about:blank',
-  ], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  ], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true });
   let chromiumLog = '';
   child.stderr.on('data', (d) => { chromiumLog += d; });
   const exited = new Promise((resolve) => child.on('exit', resolve));
+  const cdp = new Cdp(child);
+  // Chromium's own shutdown ends its renderer and utility processes; killing
+  // the process group is the fallback. The profile directory is removed only
+  // after every process that writes to it is gone.
   const cleanup = async () => {
-    child.kill('SIGKILL');
     server.close();
+    const closed = cdp.send('Browser.close').catch(() => {});
+    const timeout = new Promise((resolve) => setTimeout(resolve, 5000));
+    await Promise.race([Promise.all([closed, exited]), timeout]);
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // The group is already gone.
+    }
     await exited;
   };
   try {
-    const cdp = new Cdp(child);
     const code = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no result from Chromium after ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
       exited.then((status) => reject(new Error(`Chromium exited (${status}) before the tests finished:\n${chromiumLog}`)));
@@ -140,7 +150,11 @@ async function main() {
     process.exitCode = code;
   } finally {
     await cleanup();
-    rmSync(profileDir, { recursive: true, force: true, maxRetries: 5 });
+    try {
+      rmSync(profileDir, { recursive: true, force: true, maxRetries: 5 });
+    } catch (e) {
+      console.error(`warning: could not remove Chromium's profile ${profileDir}: ${e.message}`);
+    }
   }
 }
 
