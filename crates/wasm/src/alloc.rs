@@ -1,11 +1,12 @@
 //! `Heap`: a small global allocator for single-threaded wasm32 that fills the initial memory
 //! before it grows.
 //!
-//! Rust's default wasm allocators (dlmalloc, in Rust's std or in wasi-libc) take memory only through
-//! `memory.grow`, so the free tail of the memory a module declares, between its data and the end of
-//! its initial pages, is never used and the first allocation already adds a page. `Heap` starts at
-//! the linker symbol `__heap_base`, uses that tail first, and calls `memory.grow` only for the
-//! pages an allocation actually needs.
+//! Rust's dlmalloc port, std's allocator on `wasm32-unknown-unknown`, takes memory only through
+//! `memory.grow`, so the free tail of the memory a module declares, between its data and the end
+//! of its initial pages, is never used and the first allocation already adds a page. `Heap`
+//! starts at the linker symbol `__heap_base`, uses that tail first, and calls `memory.grow` only
+//! for the pages an allocation actually needs. (wasi-libc's dlmalloc does use the tail, and so
+//! cannot share a module with `Heap`: see [WASI](#wasi-cs-malloc-from-the-same-heap).)
 //!
 //! ```ignore
 //! // In the final crate (a binary or cdylib) for any wasm32 target:
@@ -31,7 +32,7 @@
 //! a footer. Invariants, kept by every operation and checked by the tests after random workloads:
 //!
 //! 1. The blocks tile `[start, top)` exactly, and every block address is 4 mod 8, so every
-//!    payload is 8-aligned.
+//!    payload is 8-aligned. (`start` is the first block; see below for pages others grew.)
 //! 2. A block's `PREV_USED` bit is set iff the block before it is in use (set for the first).
 //! 3. Free blocks have a footer equal to their size and are on the free list (doubly linked, 0 =
 //!    end). No two free blocks are adjacent and no free block ends at `top`: freeing merges with
