@@ -66,21 +66,25 @@
 //!
 //! # Threads
 //!
-//! `Heap` is for **non-shared memory only**: it has no locks. It implements `Sync` (as a
-//! `static` must) only when `cfg(target_feature = "atomics")` is unset. Where threaded wasm is
-//! built (`-Ctarget-feature=+atomics` under nightly or `RUSTC_BOOTSTRAP=1`, as WasmRust's driver
-//! runs rustc), that cfg is set and `static A: Heap` is a compile error: "`Cell<usize>` cannot
-//! be shared between threads safely". A plain stable rustc leaves the unstable `atomics` feature
-//! out of `cfg` (it only warns), so there the guard cannot fire: do not use `Heap` in a module
-//! linked with `--shared-memory`.
+//! `Heap` is for **non-shared memory only**: it has no locks. When
+//! `cfg(target_feature = "atomics")` is set, `Heap` is a placeholder that is neither `Sync` nor
+//! a `GlobalAlloc`, so `#[global_allocator] static A: Heap` fails to compile ("`Cell<()>` cannot
+//! be shared between threads safely"). That cfg is set where threaded wasm is built
+//! (`-Ctarget-feature=+atomics` under nightly or `RUSTC_BOOTSTRAP=1`, as WasmRust's driver runs
+//! rustc); a plain stable rustc leaves the unstable `atomics` feature out of `cfg` (it only
+//! warns), so there the guard cannot fire: do not use `Heap` in a module linked with
+//! `--shared-memory`.
 //!
 //! # Testing off wasm
 //!
 //! The algorithm is written against a small internal trait for the memory it manages (its base,
 //! size in pages, and `grow`). On wasm32 that is the module's linear memory; the host unit tests
 //! run the same code over a simulated, growable arena. `Heap` itself exists only on wasm32.
-// The core only has a user on wasm32 (`Heap`) and in tests.
-#![cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+// The core only has a user in `Heap` (wasm32 without atomics) and in tests.
+#![cfg_attr(
+    not(any(test, all(target_arch = "wasm32", not(target_feature = "atomics")))),
+    allow(dead_code)
+)]
 
 use core::cell::Cell;
 use core::ptr;
@@ -466,13 +470,31 @@ impl<M: Pages> Core<M> {
 #[cfg(target_arch = "wasm32")]
 pub use self::wasm32::Heap;
 
-#[cfg(target_arch = "wasm32")]
+/// With threads, `Heap` is a placeholder that is neither `Sync` nor a `GlobalAlloc`, so using
+/// it fails to compile (see the module docs).
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+mod wasm32 {
+    use core::cell::Cell;
+    use core::marker::PhantomData;
+
+    /// Not available with the `atomics` target feature: `Heap` has no locks (see the module
+    /// docs).
+    pub struct Heap(PhantomData<Cell<()>>);
+
+    impl Heap {
+        /// A placeholder; `static A: Heap` does not compile with `atomics`.
+        #[must_use]
+        pub const fn new() -> Self {
+            Self(PhantomData)
+        }
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 mod wasm32 {
     use super::{Core, Pages};
     use core::alloc::{GlobalAlloc, Layout};
     use core::arch::wasm32;
-    use core::cell::Cell;
-    use core::marker::PhantomData;
 
     /// This module's linear memory (memory 0).
     struct Linear;
@@ -509,8 +531,8 @@ mod wasm32 {
     /// two heaps would both start at `__heap_base`.
     struct Shared(Core<Linear>);
 
-    // SAFETY: `HEAP` is only reached through `Heap`, which is `Sync` only where one thread runs
-    // (see there), and through the C functions below, which exist only there too.
+    // SAFETY: this module exists only without the `atomics` target feature, where a wasm32
+    // module's memory is not shared, so one thread uses `HEAP`.
     unsafe impl Sync for Shared {}
 
     static HEAP: Shared = Shared(Core::new(Linear));
@@ -522,14 +544,13 @@ mod wasm32 {
     /// #[global_allocator]
     /// static HEAP: wasm::alloc::Heap = wasm::alloc::Heap::new();
     /// ```
-    // `Cell` makes it `!Sync` unless the impl below applies.
-    pub struct Heap(PhantomData<Cell<()>>);
+    pub struct Heap(());
 
     impl Heap {
         /// The allocator; it takes memory from `__heap_base` on its first allocation.
         #[must_use]
         pub const fn new() -> Self {
-            Self(PhantomData)
+            Self(())
         }
     }
 
@@ -539,16 +560,11 @@ mod wasm32 {
         }
     }
 
-    // SAFETY: without the `atomics` target feature a wasm32 module's memory is not shared, so no
-    // two threads can use the heap; with it, `Heap` is not `Sync` and cannot be a `static`.
-    #[cfg(not(target_feature = "atomics"))]
-    unsafe impl Sync for Heap {}
-
     // SAFETY: `Core` returns null or a block of at least `size` bytes aligned to `align` that no
     // other live allocation overlaps, and `realloc` keeps the first `min(old, new)` bytes.
     unsafe impl GlobalAlloc for Heap {
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            // SAFETY: the invariants hold between calls; single-threaded (`Sync` above).
+            // SAFETY: the invariants hold between calls; one thread (no `atomics`).
             unsafe { HEAP.0.alloc(layout.size(), layout.align()) }
         }
 
@@ -568,7 +584,7 @@ mod wasm32 {
     /// wasi-libc's own `malloc` (dlmalloc, used by libc itself: environment, preopens, `getcwd`)
     /// takes `[__heap_base, end of memory)` on its first call, which would overlap `Heap`. These
     /// definitions come before libc on the link line, so its `malloc` is not linked at all.
-    #[cfg(all(target_os = "wasi", not(target_feature = "atomics")))]
+    #[cfg(target_os = "wasi")]
     mod c_malloc {
         use super::super::{FLAGS, WORD};
         use super::HEAP;
@@ -597,7 +613,7 @@ mod wasm32 {
 
         #[unsafe(no_mangle)]
         extern "C" fn malloc(size: usize) -> *mut u8 {
-            // SAFETY: single-threaded (this module exists only without atomics).
+            // SAFETY: the invariants hold between calls; one thread (no `atomics`).
             unsafe { HEAP.0.alloc(size, C_ALIGN) }
         }
 
