@@ -121,6 +121,13 @@ extern "C" fn high_water() -> u32 {
     0
 }
 
+/// Makes wasi-libc allocate (its environment table) and returns how many variables it saw.
+#[cfg(target_os = "wasi")]
+#[unsafe(no_mangle)]
+extern "C" fn env_len() -> u32 {
+    std::env::vars().count() as u32
+}
+
 /// `__heap_base`: where the heap starts.
 #[unsafe(no_mangle)]
 extern "C" fn heap_base() -> u32 {

@@ -18,7 +18,7 @@ const LARGE = [300, 4096]; // ~1.4 MiB live: needs to grow
 async function load(path) {
   const module = await WebAssembly.compile(readFileSync(path));
   const wasi = WebAssembly.Module.imports(module).length
-    ? new WASI({ version: "preview1", args: [], env: {} })
+    ? new WASI({ version: "preview1", args: [], env: { WASMRUST_HEAP_TEST: "1" } })
     : null;
   const instance = await WebAssembly.instantiate(module, wasi ? wasi.getImportObject() : {});
   if (wasi) wasi.initialize(instance);
@@ -86,6 +86,32 @@ for (const [profile, heapPath, dlPath] of [["node", heapNode, dlNode], ["browser
     `${profile}_same_results_with_both_allocators`,
     h.sums.every((s, i) => s === dl.sums[i]),
     "checksums differ",
+  );
+}
+
+// On WASI, C's malloc family comes from the same heap (wasi-libc's dlmalloc would also start at
+// __heap_base); the module exports it, so call it directly and through libc (the environment).
+{
+  const m = await load(heapNode);
+  const x = m.x;
+  const before = m.pages();
+  const sum = x.cycle(...SMALL);
+  const bytes = () => new Uint8Array(x.memory.buffer);
+  const p = x.malloc(100);
+  bytes().fill(7, p, p + 100);
+  const q = x.realloc(p, 5000);
+  const z = x.calloc(100, 10);
+  const zeroed = bytes().subarray(z, z + 1000).every((b) => b === 0);
+  const kept = bytes().subarray(q, q + 100).every((b) => b === 7);
+  const env = x.env_len();
+  x.free(q);
+  x.free(z);
+  check(
+    "node_c_malloc_uses_the_same_heap",
+    p >= x.heap_base() && p % 16 === 0 && kept && zeroed && x.malloc_usable_size(z) >= 1000 &&
+      env === 1 && x.cycle(...SMALL) === sum && m.pages() === before,
+    `malloc ${p}, realloc ${q} (kept ${kept}), calloc ${z} (zeroed ${zeroed}), env ${env}, ` +
+      `${before} -> ${m.pages()} pages`,
   );
 }
 

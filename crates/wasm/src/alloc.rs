@@ -1,11 +1,12 @@
 //! `Heap`: a small global allocator for single-threaded wasm32 that fills the initial memory
 //! before it grows.
 //!
-//! Rust's default wasm allocators (dlmalloc, in Rust's std or in wasi-libc) take memory only through
-//! `memory.grow`, so the free tail of the memory a module declares, between its data and the end of
-//! its initial pages, is never used and the first allocation already adds a page. `Heap` starts at
-//! the linker symbol `__heap_base`, uses that tail first, and calls `memory.grow` only for the
-//! pages an allocation actually needs.
+//! Rust's dlmalloc port, std's allocator on `wasm32-unknown-unknown`, takes memory only through
+//! `memory.grow`, so the free tail of the memory a module declares, between its data and the end
+//! of its initial pages, is never used and the first allocation already adds a page. `Heap`
+//! starts at the linker symbol `__heap_base`, uses that tail first, and calls `memory.grow` only
+//! for the pages an allocation actually needs. (wasi-libc's dlmalloc does use the tail, and so
+//! cannot share a module with `Heap`: see [WASI](#wasi-cs-malloc-from-the-same-heap).)
 //!
 //! ```ignore
 //! // In the final crate (a binary or cdylib) for any wasm32 target:
@@ -31,12 +32,13 @@
 //! a footer. Invariants, kept by every operation and checked by the tests after random workloads:
 //!
 //! 1. The blocks tile `[start, top)` exactly, and every block address is 4 mod 8, so every
-//!    payload is 8-aligned.
+//!    payload is 8-aligned. (`start` is the first block; see below for pages others grew.)
 //! 2. A block's `PREV_USED` bit is set iff the block before it is in use (set for the first).
 //! 3. Free blocks have a footer equal to their size and are on the free list (doubly linked, 0 =
 //!    end). No two free blocks are adjacent and no free block ends at `top`: freeing merges with
 //!    both neighbours and with `top`, so memory freed at the end of the heap goes back to `top`.
-//! 4. `top <= end`; `[top, end)` is unused. Memory never shrinks, but freed memory is reused.
+//! 4. `[top, end)` is unused and `top <= end`, except before the first block when `__heap_base`
+//!    is at the end of memory. Memory never shrinks, but freed memory is reused.
 //!
 //! Allocation takes the first free block where a suitably aligned block fits (the gap before it,
 //! if any, is at least 16 bytes and becomes a free block), splits off the rest when 16 bytes or
@@ -45,28 +47,44 @@
 //! over-allocating. `realloc` shrinks in place, grows in place when the next block is free and
 //! large enough or the block ends at `top`, and only otherwise moves.
 //!
-//! If other code grows memory too (wasi-libc's own `malloc`, for instance), the pages it took
-//! are skipped: the heap notices that `memory.grow` did not return its own `end` and continues in
-//! the new pages behind a block that is never freed. It does assume that nothing else uses
-//! `[__heap_base, initial end of memory)`.
+//! There is one heap per module: every `Heap` value uses it. If other code grows memory too,
+//! the pages it took are skipped: the heap notices that `memory.grow` did not return its own
+//! `end` and continues in the new pages behind a block that is never freed. It does assume that
+//! nothing else uses `[__heap_base, end of memory at its first allocation)`.
+//!
+//! # WASI: C's `malloc` from the same heap
+//!
+//! wasi-libc's `malloc` (dlmalloc, which libc itself uses for the environment, preopened
+//! directories, `getcwd` and so on) also starts at `__heap_base` and takes the memory up to its
+//! end on its first call, so it cannot share a module with `Heap`. On `target_os = "wasi"` this
+//! module therefore defines `malloc`, `calloc`, `realloc`, `free`, `aligned_alloc`,
+//! `posix_memalign` and `malloc_usable_size` (16-byte aligned, as C's `max_align_t`) over the
+//! same heap, and the linker does not pull in wasi-libc's. This holds whenever the crate is
+//! linked with its `alloc` feature, whether or not `Heap` is the `#[global_allocator]` (std's
+//! default allocator then reaches the heap through `malloc`). rustc exports `#[no_mangle]`
+//! functions from a `cdylib`, so a reactor module also exports them.
 //!
 //! # Threads
 //!
-//! `Heap` is for **non-shared memory only**: it has no locks. It implements `Sync` (as a
-//! `static` must) only when `cfg(target_feature = "atomics")` is unset. Where threaded wasm is
-//! built (`-Ctarget-feature=+atomics` under nightly or `RUSTC_BOOTSTRAP=1`, as WasmRust's driver
-//! runs rustc), that cfg is set and `static A: Heap` is a compile error: "`Cell<usize>` cannot
-//! be shared between threads safely". A plain stable rustc leaves the unstable `atomics` feature
-//! out of `cfg` (it only warns), so there the guard cannot fire: do not use `Heap` in a module
-//! linked with `--shared-memory`.
+//! `Heap` is for **non-shared memory only**: it has no locks. When
+//! `cfg(target_feature = "atomics")` is set, `Heap` is a placeholder that is neither `Sync` nor
+//! a `GlobalAlloc`, so `#[global_allocator] static A: Heap` fails to compile ("`Cell<()>` cannot
+//! be shared between threads safely"). That cfg is set where threaded wasm is built
+//! (`-Ctarget-feature=+atomics` under nightly or `RUSTC_BOOTSTRAP=1`, as WasmRust's driver runs
+//! rustc); a plain stable rustc leaves the unstable `atomics` feature out of `cfg` (it only
+//! warns), so there the guard cannot fire: do not use `Heap` in a module linked with
+//! `--shared-memory`.
 //!
 //! # Testing off wasm
 //!
 //! The algorithm is written against a small internal trait for the memory it manages (its base,
 //! size in pages, and `grow`). On wasm32 that is the module's linear memory; the host unit tests
 //! run the same code over a simulated, growable arena. `Heap` itself exists only on wasm32.
-// The core only has a user on wasm32 (`Heap`) and in tests.
-#![cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+// The core only has a user in `Heap` (wasm32 without atomics) and in tests.
+#![cfg_attr(
+    not(any(test, all(target_arch = "wasm32", not(target_feature = "atomics")))),
+    allow(dead_code)
+)]
 
 use core::cell::Cell;
 use core::ptr;
@@ -353,11 +371,15 @@ impl<M: Pages> Core<M> {
         let start = old * PAGE;
         if start != end {
             let top = self.top.get();
-            // Fence off `[top, start)`, which holds our unused tail and others' pages, with a
-            // block that is never freed; the heap continues at `start`.
-            // SAFETY: `top` is 4 mod 8 and at most `end`, a multiple of 8, so its word is owned
-            // and unused (invariant 4).
-            unsafe { self.set_word(top, (start + WORD - top) | USED | PREV_USED) };
+            if top < end {
+                // Fence off `[top, start)`, which holds our unused tail and others' pages, with
+                // a block that is never freed.
+                // SAFETY: `top` is 4 mod 8 and below `end`, a multiple of 8, so its word is
+                // owned and unused (invariant 4).
+                unsafe { self.set_word(top, (start + WORD - top) | USED | PREV_USED) };
+            }
+            // Else the heap has no block yet (`__heap_base` was at the end of memory), so
+            // nothing needs fencing. Either way it continues at `start`.
             self.top.set(start + WORD);
         }
         self.end.set((old + n).saturating_mul(PAGE));
@@ -448,7 +470,27 @@ impl<M: Pages> Core<M> {
 #[cfg(target_arch = "wasm32")]
 pub use self::wasm32::Heap;
 
-#[cfg(target_arch = "wasm32")]
+/// With threads, `Heap` is a placeholder that is neither `Sync` nor a `GlobalAlloc`, so using
+/// it fails to compile (see the module docs).
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+mod wasm32 {
+    use core::cell::Cell;
+    use core::marker::PhantomData;
+
+    /// Not available with the `atomics` target feature: `Heap` has no locks (see the module
+    /// docs).
+    pub struct Heap(PhantomData<Cell<()>>);
+
+    impl Heap {
+        /// A placeholder; `static A: Heap` does not compile with `atomics`.
+        #[must_use]
+        pub const fn new() -> Self {
+            Self(PhantomData)
+        }
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 mod wasm32 {
     use super::{Core, Pages};
     use core::alloc::{GlobalAlloc, Layout};
@@ -459,8 +501,9 @@ mod wasm32 {
 
     // SAFETY: memory 0 is valid from 0 to `memory.size` pages; `__heap_base` is where the linker
     // put the end of the stack and static data, so nothing else uses the memory above it except
-    // by growing memory; `memory.grow` adds pages at the end and returns the old count or -1;
-    // `at`/`addr` convert between addresses and pointers losslessly.
+    // by growing memory (wasi-libc's `malloc` would, but on WASI `c_malloc` below replaces it);
+    // `memory.grow` adds pages at the end and returns the old count or -1; `at`/`addr` convert
+    // between addresses and pointers losslessly.
     unsafe impl Pages for Linear {
         fn heap_base(&self) -> usize {
             unsafe extern "C" {
@@ -484,20 +527,30 @@ mod wasm32 {
         }
     }
 
+    /// The module's one heap: every `Heap` value (and, on WASI, C's `malloc`) uses it, since
+    /// two heaps would both start at `__heap_base`.
+    struct Shared(Core<Linear>);
+
+    // SAFETY: this module exists only without the `atomics` target feature, where a wasm32
+    // module's memory is not shared, so one thread uses `HEAP`.
+    unsafe impl Sync for Shared {}
+
+    static HEAP: Shared = Shared(Core::new(Linear));
+
     /// A global allocator over this module's linear memory, for single-threaded wasm32 (see the
-    /// [module docs](super)).
+    /// [module docs](super)). All values share the module's one heap.
     ///
     /// ```ignore
     /// #[global_allocator]
     /// static HEAP: wasm::alloc::Heap = wasm::alloc::Heap::new();
     /// ```
-    pub struct Heap(Core<Linear>);
+    pub struct Heap(());
 
     impl Heap {
-        /// An allocator that takes memory from `__heap_base` on its first allocation.
+        /// The allocator; it takes memory from `__heap_base` on its first allocation.
         #[must_use]
         pub const fn new() -> Self {
-            Self(Core::new(Linear))
+            Self(())
         }
     }
 
@@ -507,27 +560,155 @@ mod wasm32 {
         }
     }
 
-    // SAFETY: without the `atomics` target feature a wasm32 module's memory is not shared, so no
-    // two threads can use one `Heap`; with it, `Heap` is not `Sync` and cannot be a `static`.
-    #[cfg(not(target_feature = "atomics"))]
-    unsafe impl Sync for Heap {}
-
     // SAFETY: `Core` returns null or a block of at least `size` bytes aligned to `align` that no
     // other live allocation overlaps, and `realloc` keeps the first `min(old, new)` bytes.
     unsafe impl GlobalAlloc for Heap {
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            // SAFETY: the invariants hold between calls; single-threaded (`Sync` above).
-            unsafe { self.0.alloc(layout.size(), layout.align()) }
+            // SAFETY: the invariants hold between calls; one thread (no `atomics`).
+            unsafe { HEAP.0.alloc(layout.size(), layout.align()) }
         }
 
         unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
             // SAFETY: `GlobalAlloc::dealloc`'s contract: `ptr` is a live block of this allocator.
-            unsafe { self.0.dealloc(ptr) }
+            unsafe { HEAP.0.dealloc(ptr) }
         }
 
         unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
             // SAFETY: `GlobalAlloc::realloc`'s contract: `ptr` is live with `layout`.
-            unsafe { self.0.realloc(ptr, layout.size(), layout.align(), new_size) }
+            unsafe { HEAP.0.realloc(ptr, layout.size(), layout.align(), new_size) }
+        }
+    }
+
+    /// C's allocation functions on WASI, from the same heap.
+    ///
+    /// wasi-libc's own `malloc` (dlmalloc, used by libc itself: environment, preopens, `getcwd`)
+    /// takes `[__heap_base, end of memory)` on its first call, which would overlap `Heap`. These
+    /// definitions come before libc on the link line, so its `malloc` is not linked at all.
+    #[cfg(target_os = "wasi")]
+    mod c_malloc {
+        use super::super::{FLAGS, WORD};
+        use super::HEAP;
+        use core::ffi::c_int;
+        use core::ptr;
+
+        /// `max_align_t` on wasm32 (`long double` is 16 bytes).
+        const C_ALIGN: usize = 16;
+        /// wasi-libc's `EINVAL` and `ENOMEM`.
+        const EINVAL: c_int = 28;
+        const ENOMEM: c_int = 48;
+
+        /// The usable size of a block from this heap; 0 for null.
+        ///
+        /// # Safety
+        ///
+        /// `p` is null or a live block of `HEAP`.
+        unsafe fn usable(p: *mut u8) -> usize {
+            if p.is_null() {
+                return 0;
+            }
+            // SAFETY: a live block's header is the word before it.
+            let header = unsafe { p.sub(WORD).cast::<u32>().read() } as usize;
+            (header & !FLAGS) - WORD
+        }
+
+        #[unsafe(no_mangle)]
+        extern "C" fn malloc(size: usize) -> *mut u8 {
+            // SAFETY: the invariants hold between calls; one thread (no `atomics`).
+            unsafe { HEAP.0.alloc(size, C_ALIGN) }
+        }
+
+        #[unsafe(no_mangle)]
+        extern "C" fn aligned_alloc(align: usize, size: usize) -> *mut u8 {
+            if !align.is_power_of_two() {
+                return ptr::null_mut();
+            }
+            // SAFETY: as for `malloc`.
+            unsafe { HEAP.0.alloc(size, align.max(C_ALIGN)) }
+        }
+
+        /// # Safety
+        ///
+        /// C's contract: `out` is valid for a write.
+        #[unsafe(no_mangle)]
+        unsafe extern "C" fn posix_memalign(out: *mut *mut u8, align: usize, size: usize) -> c_int {
+            if !align.is_power_of_two() || align % size_of::<usize>() != 0 {
+                return EINVAL;
+            }
+            let p = aligned_alloc(align, size);
+            if p.is_null() {
+                return ENOMEM;
+            }
+            // SAFETY: C's contract.
+            unsafe { out.write(p) };
+            0
+        }
+
+        #[unsafe(no_mangle)]
+        extern "C" fn calloc(n: usize, size: usize) -> *mut u8 {
+            let Some(bytes) = n.checked_mul(size) else {
+                return ptr::null_mut();
+            };
+            let p = malloc(bytes);
+            if !p.is_null() {
+                // SAFETY: `p` is a fresh block of at least `bytes` bytes.
+                unsafe { p.write_bytes(0, bytes) };
+            }
+            p
+        }
+
+        /// # Safety
+        ///
+        /// C's contract: `p` is null or a live block of this heap, not used afterwards.
+        #[unsafe(no_mangle)]
+        unsafe extern "C" fn free(p: *mut u8) {
+            if !p.is_null() {
+                // SAFETY: C's contract.
+                unsafe { HEAP.0.dealloc(p) }
+            }
+        }
+
+        /// # Safety
+        ///
+        /// C's contract: `p` is null or a live block of this heap.
+        #[unsafe(no_mangle)]
+        unsafe extern "C" fn realloc(p: *mut u8, size: usize) -> *mut u8 {
+            if p.is_null() {
+                return malloc(size);
+            }
+            // SAFETY: C's contract; `usable` bytes are the block's, aligned to at least 16 if it
+            // came from `malloc`/`calloc`/`realloc` (a bigger alignment is kept when in place,
+            // and C does not promise it when moved).
+            unsafe { HEAP.0.realloc(p, usable(p), C_ALIGN, size) }
+        }
+
+        /// # Safety
+        ///
+        /// `p` is null or a live block of this heap.
+        #[unsafe(no_mangle)]
+        unsafe extern "C" fn malloc_usable_size(p: *mut u8) -> usize {
+            // SAFETY: the caller's contract.
+            unsafe { usable(p) }
+        }
+
+        // wasi-libc's internal names for the same functions; defined so that nothing pulls its
+        // dlmalloc in.
+        #[unsafe(no_mangle)]
+        extern "C" fn __libc_malloc(size: usize) -> *mut u8 {
+            malloc(size)
+        }
+
+        #[unsafe(no_mangle)]
+        extern "C" fn __libc_calloc(n: usize, size: usize) -> *mut u8 {
+            calloc(n, size)
+        }
+
+        /// # Safety
+        ///
+        /// As for `free`.
+        #[unsafe(no_mangle)]
+        unsafe extern "C" fn __libc_free(p: *mut u8) {
+            // SAFETY: the caller's contract.
+            unsafe { free(p) }
         }
     }
 }
@@ -663,13 +844,17 @@ mod tests {
     impl<M: Pages> Core<M> {
         /// Checks invariants 1–4; returns the number of free blocks and their bytes.
         fn check(&self) -> (usize, usize) {
+            self.check_from(first_block(self.mem.heap_base()))
+        }
+
+        /// `check` for a heap whose first block is at `start`.
+        fn check_from(&self, start: usize) -> (usize, usize) {
             let top = self.top.get();
             if top == 0 {
                 assert_eq!(self.free.get(), 0);
                 return (0, 0);
             }
-            let (mut b, mut prev_free, mut free, mut bytes) =
-                (first_block(self.mem.heap_base()), false, Vec::new(), 0);
+            let (mut b, mut prev_free, mut free, mut bytes) = (start, false, Vec::new(), 0);
             while b < top {
                 // SAFETY: `b` is a block header inside `[start, top)` (checked walk).
                 let h = unsafe { self.word(b) };
@@ -855,6 +1040,26 @@ mod tests {
         assert_eq!(h.check(), (1, 1008));
         let c = h.a(8, 8);
         assert_eq!(c, a, "the memory before the fence is still used");
+    }
+
+    #[test]
+    fn skips_pages_that_others_grew_before_the_first_block() {
+        // `__heap_base` at the end of the only page: the heap owns no memory, and its first
+        // request fails (the memory cannot grow that far).
+        let h = heap(PAGE, 1, 16);
+        assert_eq!(h.a(64 * PAGE, 8), 0);
+        h.mem.foreign_grow(1);
+        h.put(PAGE, &[0xaa; PAGE]);
+        let b = h.a(PAGE, 8);
+        assert_eq!(
+            b,
+            2 * PAGE + 2 * WORD,
+            "after the page others grew, no fence written"
+        );
+        h.put(b, &[1; PAGE]);
+        assert!(h.bytes(PAGE, PAGE).iter().all(|&x| x == 0xaa));
+        assert_eq!(h.mem.pages(), 4);
+        h.check_from(2 * PAGE + WORD);
     }
 
     #[test]
