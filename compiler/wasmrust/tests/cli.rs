@@ -156,3 +156,34 @@ fn embedded_profile_rejects_post_mvp_instructions() {
     assert_clean_failure(&mvp, &out, &["signext.wasm", "sign extension", "does not enable"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn profiles_without_wasi_reject_wasi_imports() {
+    use wasm_encoder::*;
+    let mut m = Module::new();
+    let mut types = TypeSection::new();
+    types.ty().function([], [ValType::I32]);
+    m.section(&types);
+    let mut imports = ImportSection::new();
+    imports.import("wasi_snapshot_preview1", "sched_yield", EntityType::Function(0));
+    m.section(&imports);
+    let dir = scratch("wasi");
+    let input = dir.join("yield.wasm");
+    std::fs::write(&input, m.finish()).unwrap();
+    let out = dir.join("out.wasm");
+    let (i, o) = (input.to_str().unwrap(), out.to_str().unwrap());
+    let wasi = wasmrust(&["normalize", "--mode", "dev", "--target", "wasm32-wasip1", i, "-o", o]);
+    assert!(wasi.status.success(), "{}", stderr(&wasi));
+    std::fs::remove_file(&out).unwrap();
+    let browser = wasmrust(&[
+        "normalize", "--mode", "dev", "--target", "wasm32-unknown-unknown", "--label", "//app:web", "--profile", "browser", i, "-o", o,
+    ]);
+    assert_clean_failure(
+        &browser,
+        &out,
+        &["//app:web (`browser` profile, wasm32-unknown-unknown)", "`wasi_snapshot_preview1::sched_yield`", "Build the target for a WASI profile"],
+    );
+    let embedded = wasmrust(&["normalize", "--mode", "dev", "--target", "wasm32v1-none", i, "-o", o]);
+    assert_clean_failure(&embedded, &out, &["yield.wasm", "(wasm32v1-none)", "provide no WASI"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
