@@ -39,13 +39,17 @@ def _wasm_test_impl(ctx):
         "triple": tc.triple,
     }
     command = [_shell_quote(arg.format(**paths)) for arg in _RUNNERS[runner]]
+    if ctx.file.js_imports:
+        if runner not in ("chromium", "node"):
+            fail("{}: `js_imports` needs a JS host, but the `{}` profile runs tests in {}; set `profile` to browser or node".format(ctx.label, tc.profile, runner))
+        command += ["--js-imports", _shell_quote(ctx.file.js_imports.short_path)]
     script = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.write(
         script,
         "#!/usr/bin/env bash\n# {} ({} profile, {})\nexec {} \"$@\"\n".format(ctx.label, tc.profile, runner, " ".join(command)),
         is_executable = True,
     )
-    runfiles = ctx.runfiles(files = [module, ctx.executable._run] + ctx.files._runner_files + ctx.files.data)
+    runfiles = ctx.runfiles(files = [module, ctx.executable._run] + ctx.files._runner_files + ctx.files.js_imports + ctx.files.data)
     return [DefaultInfo(executable = script, runfiles = runfiles)]
 
 wasm_test = rule(
@@ -67,6 +71,10 @@ Example:
     )
 """,
     attrs = dict(LINK_ATTRS, **{
+        "js_imports": attr.label(
+            allow_single_file = [".mjs"],
+            doc = "browser and node: an ES module whose default export `(state) => importObject` gives the module's JS imports (`state.instance` is the instance once it exists, for its memory).",
+        ),
         "_harness": attr.label(default = Label("//crates/wasm-test:wasm_test")),
         "_harness_wit": attr.label(default = Label("//crates/wasm-test:wit"), allow_files = True),
         "_run": attr.label(default = Label("//compiler/bin:wasmrust-run"), executable = True, allow_single_file = True, cfg = "target"),

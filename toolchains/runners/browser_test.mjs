@@ -3,7 +3,8 @@
 // COOP/COEP headers so SharedArrayBuffer (and with it wasm threads) is
 // available. Chromium is driven over the DevTools protocol on a pipe
 // (--remote-debugging-pipe): no WebSocket client, no browser download.
-//   node browser_test.mjs MODULE.wasm [FILTER...] [--exact] [--ignored|--include-ignored]
+//   node browser_test.mjs MODULE.wasm [--js-imports FILE.mjs] [FILTER...] [--exact] [--ignored|--include-ignored]
+// FILE.mjs is served to the page as the module's JS imports (see node_test.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -21,12 +22,13 @@ const PAGE = `<!doctype html>
 <title>wasm_test</title>
 <script type="module">
 import { runTests } from './harness.mjs';
+import jsImports from './imports.mjs';
 const done = (code) => console.log('__wasmrust_done ' + code);
 try {
   const opts = JSON.parse(new URLSearchParams(location.search).get('opts'));
   const module = await WebAssembly.compileStreaming(fetch('./test.wasm'));
   console.log('(' + navigator.userAgent.match(/Chrom\\S+/)[0] + ', cross-origin isolated: ' + self.crossOriginIsolated + ')');
-  done(await runTests(module, { opts, print: (line) => console.log(line) }));
+  done(await runTests(module, { opts, print: (line) => console.log(line), imports: jsImports }));
 } catch (e) {
   console.log('error: ' + e.message);
   done(1);
@@ -34,11 +36,12 @@ try {
 </script>
 `;
 
-function serve(wasm) {
+function serve(wasm, jsImports) {
   const files = {
     '/': ['text/html; charset=utf-8', PAGE],
     '/harness.mjs': ['text/javascript; charset=utf-8', readFileSync(join(HERE, 'harness.mjs'))],
     '/test.wasm': ['application/wasm', wasm],
+    '/imports.mjs': ['text/javascript; charset=utf-8', jsImports],
   };
   const server = createServer((req, res) => {
     const file = files[new URL(req.url, 'http://x').pathname];
@@ -88,13 +91,18 @@ class Cdp {
 }
 
 async function main() {
-  const [path, ...rest] = process.argv.slice(2);
-  if (!path) throw new Error('usage: browser_test.mjs MODULE.wasm [FILTER...]');
+  let [path, ...rest] = process.argv.slice(2);
+  if (!path) throw new Error('usage: browser_test.mjs MODULE.wasm [--js-imports FILE.mjs] [FILTER...]');
+  let jsImports = 'export default () => ({});\n';
+  if (rest[0] === '--js-imports') {
+    jsImports = readFileSync(rest[1]);
+    rest = rest.slice(2);
+  }
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: install Debian's \`chromium\` package (tools/setup.sh does) or set WASMRUST_CHROMIUM`);
   }
   const opts = selection(rest, process.env);
-  const server = await serve(readFileSync(path));
+  const server = await serve(readFileSync(path), jsImports);
   const profileDir = mkdtempSync(join(process.env.TEST_TMPDIR || tmpdir(), 'chromium-'));
   const child = spawn(CHROMIUM, [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',

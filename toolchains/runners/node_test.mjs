@@ -1,17 +1,25 @@
 // `wasm_test` runner for the node profile: node 20, WASI preview 1 through
 // `node:wasi` for modules that import it.
-//   node node_test.mjs MODULE.wasm [FILTER...] [--exact] [--ignored|--include-ignored]
+//   node node_test.mjs MODULE.wasm [--js-imports FILE.mjs] [FILTER...] [--exact] [--ignored|--include-ignored]
+// FILE.mjs (wasm_test's `js_imports`) default-exports `(state) => importObject`;
+// `state.instance` is the instance once it exists (for its memory).
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { WASI } from 'node:wasi';
 import { runTests, selection } from './harness.mjs';
 
 const NODE_MAJOR = 20;
 
 async function main() {
-  const [path, ...rest] = process.argv.slice(2);
-  if (!path) throw new Error('usage: node_test.mjs MODULE.wasm [FILTER...]');
+  let [path, ...rest] = process.argv.slice(2);
+  if (!path) throw new Error('usage: node_test.mjs MODULE.wasm [--js-imports FILE.mjs] [FILTER...]');
+  let jsImports = () => ({});
+  if (rest[0] === '--js-imports') {
+    jsImports = (await import(pathToFileURL(resolve(rest[1])).href)).default;
+    rest = rest.slice(2);
+  }
   const major = Number(process.versions.node.split('.')[0]);
   if (major < NODE_MAJOR) {
     throw new Error(`node ${process.versions.node} is too old for the node profile (needs ${NODE_MAJOR}+); tools/setup.sh installs it`);
@@ -24,12 +32,12 @@ async function main() {
     opts: selection(rest, process.env),
     print: (line) => process.stdout.write(line + '\n'),
     imports: (state) => {
-      if (!usesWasi) return {};
+      if (!usesWasi) return jsImports(state);
       // Each instance gets its own WASI with stdout/stderr in one file, shown on failure.
       state.outPath = join(scratch, `out-${serial++}`);
       state.outFd = openSync(state.outPath, 'w+');
       state.wasi = new WASI({ version: 'preview1', args: [path], env: {}, stdout: state.outFd, stderr: state.outFd, returnOnExit: true });
-      return { wasi_snapshot_preview1: state.wasi.wasiImport };
+      return { ...jsImports(state), wasi_snapshot_preview1: state.wasi.wasiImport };
     },
     afterInstantiate: (instance, state) => {
       if (state.wasi) state.wasi.initialize(instance);
