@@ -73,7 +73,7 @@ Example:
     attrs = dict(LINK_ATTRS, **{
         "js_imports": attr.label(
             allow_single_file = [".mjs"],
-            doc = "browser and node: an ES module whose default export `(state) => importObject` gives the module's JS imports (`state.instance` is the instance once it exists, for its memory).",
+            doc = "browser and node: an ES module whose default export `(state) => importObject` gives the module's JS imports (`state.instance` is the instance once it exists, for its memory). It may import helpers listed in `data` by relative path.",
         ),
         "_harness": attr.label(default = Label("//crates/wasm-test:wasm_test")),
         "_harness_wit": attr.label(default = Label("//crates/wasm-test:wit"), allow_files = True),

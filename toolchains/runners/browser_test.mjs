@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, extname, isAbsolute, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selection } from './harness.mjs';
 
@@ -36,15 +36,28 @@ try {
 </script>
 `;
 
+const TYPES = { '.mjs': 'text/javascript; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+/** A file of the test's runfiles (the working directory) under /files/, or undefined. */
+function runfile(pathname) {
+  if (!pathname.startsWith('/files/')) return undefined;
+  const rel = normalize(decodeURIComponent(pathname.slice('/files/'.length)));
+  if (rel.startsWith('..') || isAbsolute(rel) || !existsSync(rel)) return undefined;
+  return [TYPES[extname(rel)] || 'application/octet-stream', readFileSync(rel)];
+}
+
 function serve(wasm, jsImports) {
   const files = {
     '/': ['text/html; charset=utf-8', PAGE],
     '/harness.mjs': ['text/javascript; charset=utf-8', readFileSync(join(HERE, 'harness.mjs'))],
     '/test.wasm': ['application/wasm', wasm],
-    '/imports.mjs': ['text/javascript; charset=utf-8', jsImports],
+    '/imports.mjs': ['text/javascript; charset=utf-8', jsImports
+      ? `export { default } from './files/${jsImports.split('/').map(encodeURIComponent).join('/')}';\n`
+      : 'export default () => ({});\n'],
   };
   const server = createServer((req, res) => {
-    const file = files[new URL(req.url, 'http://x').pathname];
+    const pathname = new URL(req.url, 'http://x').pathname;
+    const file = files[pathname] || runfile(pathname);
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     res.setHeader('Cache-Control', 'no-store');
@@ -93,9 +106,11 @@ class Cdp {
 async function main() {
   let [path, ...rest] = process.argv.slice(2);
   if (!path) throw new Error('usage: browser_test.mjs MODULE.wasm [--js-imports FILE.mjs] [FILTER...]');
-  let jsImports = 'export default () => ({});\n';
+  // The page imports the JS imports module from /files/, which serves the
+  // test's runfiles, so its relative imports (helpers in `data`) resolve.
+  let jsImports = null;
   if (rest[0] === '--js-imports') {
-    jsImports = readFileSync(rest[1]);
+    jsImports = rest[1];
     rest = rest.slice(2);
   }
   if (!existsSync(CHROMIUM)) {
@@ -108,7 +123,12 @@ async function main() {
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-extensions',
     '--disable-quic', `--user-data-dir=${profileDir}`, '--remote-debugging-pipe', 'about:blank',
-  ], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true });
+  ], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    detached: true,
+    // Chromium's own temporary files go inside the profile, removed below.
+    env: { ...process.env, TMPDIR: profileDir },
+  });
   let chromiumLog = '';
   child.stderr.on('data', (d) => { chromiumLog += d; });
   const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -118,9 +138,11 @@ async function main() {
   // after every process that writes to it is gone.
   const cleanup = async () => {
     server.close();
-    const closed = cdp.send('Browser.close').catch(() => {});
-    const timeout = new Promise((resolve) => setTimeout(resolve, 5000));
-    await Promise.race([Promise.all([closed, exited]), timeout]);
+    cdp.send('Browser.close').catch(() => {});
+    let timer;
+    const timeout = new Promise((resolve) => { timer = setTimeout(resolve, 5000); });
+    await Promise.race([exited, timeout]);
+    clearTimeout(timer);
     try {
       process.kill(-child.pid, 'SIGKILL');
     } catch {
