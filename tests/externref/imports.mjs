@@ -11,6 +11,12 @@ export default (state) => {
       new_function: () => table.insert(() => 42),
       object_id: (index) => table.get(index).id,
       live_slots: () => table.live,
+      sum_and_double_first: (ptr, len) => {
+        const view = new Float32Array(state.instance.exports.memory.buffer, ptr, len);
+        const sum = view.reduce((a, b) => a + b, 0);
+        view[0] *= 2;
+        return sum;
+      },
     },
   };
 };

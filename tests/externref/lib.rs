@@ -1,8 +1,11 @@
 //! `wasm::ExternRef` with real JS values, in node and in Chromium: the slot
 //! table is `ExternRefTable` from crates/wasm/js/wasmrust.mjs, and the
 //! values are JS objects and functions made by tests/externref/imports.mjs.
+//! Also `wasm::SharedSlice`: JS reads Rust's data through a `TypedArray`
+//! over linear memory, without a copy.
 #![no_std]
 
+use wasm::SharedSlice;
 use wasm::externref::{ExternRef, OwnedExternRef};
 
 #[link(wasm_import_module = "env")]
@@ -15,6 +18,9 @@ unsafe extern "C" {
     fn object_id(index: u32) -> u32;
     /// Live slots in the instance's table.
     fn live_slots() -> u32;
+    /// JS sums a `Float32Array` view at `ptr` of `len` elements, then doubles
+    /// element 0 through the same view.
+    fn sum_and_double_first(ptr: usize, len: usize) -> f64;
 }
 
 fn object(id: u32) -> OwnedExternRef {
@@ -62,6 +68,17 @@ mod tests {
             drop(o);
             drop(kept);
             assert_eq!(live(), before);
+        }
+
+        fn js_reads_and_writes_a_shared_slice_in_place() {
+            let data = [1.5f32, 2.0, 4.25, 8.0];
+            let (ptr, len) = SharedSlice::new(&data).to_raw_parts();
+            // SAFETY: JS reads `len` f32s at `ptr` and writes element 0 of `data`,
+            // which nothing else borrows during the call.
+            let sum = unsafe { sum_and_double_first(ptr, len) };
+            assert_eq!(sum, 15.75);
+            // The write went to `data` itself: JS saw Rust's memory, not a copy.
+            assert_eq!(core::hint::black_box(&data)[0], 3.0);
         }
 
         fn functions_are_funcrefs_and_objects_are_not() {

@@ -8,7 +8,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, extname, isAbsolute, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selection } from './harness.mjs';
@@ -118,7 +117,9 @@ async function main() {
   }
   const opts = selection(rest, process.env);
   const server = await serve(readFileSync(path), jsImports);
-  const profileDir = mkdtempSync(join(process.env.TEST_TMPDIR || tmpdir(), 'chromium-'));
+  // A short path: Chromium puts Unix sockets in its TMPDIR, and Bazel's
+  // TEST_TMPDIR is longer than a socket path may be.
+  const profileDir = mkdtempSync(join('/tmp', 'wasmrust-chromium-'));
   const child = spawn(CHROMIUM, [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-extensions',
@@ -131,6 +132,8 @@ async function main() {
   });
   let chromiumLog = '';
   child.stderr.on('data', (d) => { chromiumLog += d; });
+  // A Chromium that dies early shows up as a broken pipe: report its log.
+  for (const fd of [3, 4]) child.stdio[fd].on('error', () => {});
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const cdp = new Cdp(child);
   // Chromium's own shutdown ends its renderer and utility processes; killing
