@@ -1,42 +1,50 @@
 #!/usr/bin/env bash
-# Bit-reproducibility: //app:component --config=release built from two fresh
-# copies at different absolute paths, with separate output bases and different
-# TZ, LANG and umask, gives byte-identical outputs (every .wasm and .rlib).
+# Bit-reproducibility, through the audit (tools/audit.py): //app:component
+# --config=release built twice from fresh copies that differ in checkout
+# path, output base, TZ, LANG/LC_ALL, umask, HOME/USER, -j2/-j1, disk cache
+# off/on and the actions' clock (libfaketime) gives byte-identical outputs
+# for every action (sysroot .rlibs, proc-macro .so, every .wasm). In the same
+# audit a deliberately non-reproducible target (tests/audit:stamped, a
+# timestamp in a custom section) must be caught: named as the one root-cause
+# action, with the differing section shown.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
-A=$SCRATCH/repro/a/wasmrust
-B=$SCRATCH/repro/b/some/deeper/path/checkout-two
-fresh_copy "$A"
-fresh_copy "$B"
-
-build() { # DIR OUTPUT_ROOT TZ LANG UMASK
-  # (LANG/LC_ALL need not name an installed locale: what matters is that no
-  # action sees them.)
-  (umask "$5"; cd "$1" && env TZ="$3" LANG="$4" LC_ALL="$4" \
-     bazel --output_user_root="$2" build //app:component --config=release --disk_cache= --noremote_accept_cached >"$2.log" 2>&1)
-}
-
-digests() { # DIR: "sha256  path" of every output, relative to its bazel-out config dir
-  (cd "$1/bazel-out" && find . -path '*/bin/*' \( -name '*.wasm' -o -name '*.rlib' -o -name '*.so' \) -type f -print0 \
-     | sort -z | xargs -0 sha256sum | sed -E 's#\./[^/]+/bin/#bin/#')
-}
-
-ok=1
-build "$A" "$SCRATCH/repro/root-a" UTC C.UTF-8 022 || { fail reproducibility_build_a "bazel failed" "$(tail -20 "$SCRATCH/repro/root-a.log")"; ok=0; }
-build "$B" "$SCRATCH/repro/root-b" Asia/Tokyo de_DE.UTF-8 077 || { fail reproducibility_build_b "bazel failed" "$(tail -20 "$SCRATCH/repro/root-b.log")"; ok=0; }
-if [ $ok = 1 ]; then
-  digests "$A" >"$SCRATCH/repro/a.sha256"
-  digests "$B" >"$SCRATCH/repro/b.sha256"
-  n=$(wc -l <"$SCRATCH/repro/a.sha256")
-  if [ "$n" -lt 10 ]; then
-    fail reproducibility_outputs_compared "only $n outputs found"
-  elif diff -u "$SCRATCH/repro/a.sha256" "$SCRATCH/repro/b.sha256"; then
-    pass "reproducibility_release_component ($n outputs identical; component $(grep 'app/component.wasm' "$SCRATCH/repro/a.sha256" | cut -c1-16))"
+out=$SCRATCH/audit.txt
+json=$SCRATCH/audit.json
+WASMRUST_AUDIT_TMP=$SCRATCH/audit python3 "$ROOT/tools/audit.py" //app:component //tests/audit:stamped \
+  --config=release --json "$json" >"$out" 2>&1
+status=$?
+if [ "$status" -ne 1 ]; then
+  fail audit_runs "expected exit status 1 (the stamped target differs), got $status" "$(tail -30 "$out")"
+else
+  pass audit_runs
+  # Every difference is the stamped target's: the component and everything it is built from are identical.
+  summary=$(python3 - "$json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+diffs = r["differences"]
+others = [d["path"] for d in diffs if "tests/audit/stamped.wasm" not in d["path"]]
+print(f"{r['outputs']} {len(diffs)} {len(others)} {sum(1 for d in diffs if d.get('root_cause'))}")
+print("\n".join(others))
+PY
+)
+  read -r outputs ndiff nothers nroots <<<"$(head -1 <<<"$summary")"
+  if [ "$nothers" -eq 0 ] && [ "$outputs" -ge 25 ]; then
+    pass "reproducible_component ($outputs action outputs compared, all identical but the stamped one)"
   else
-    fail reproducibility_release_component "outputs differ between $A and $B (diff above)"
+    fail reproducible_component "$nothers outputs other than the stamped one differ (of $outputs):" "$(tail -n +2 <<<"$summary")"
+  fi
+  if [ "$ndiff" -eq 1 ] && [ "$nroots" -eq 1 ]; then
+    expect_contains audit_names_the_nondeterministic_action "$out" \
+      "result: NOT REPRODUCIBLE: 1 output(s) differ; 1 from actions whose inputs are identical" \
+      "[root cause] Genrule: bazel-out/k8-opt/bin/tests/audit/stamped.wasm" \
+      'A: custom "stamp" section' \
+      "TZ           UTC  ->  Asia/Kathmandu" \
+      "umask        022  ->  077"
+  else
+    fail audit_names_the_nondeterministic_action "expected exactly 1 difference, a root cause; got $ndiff ($nroots root causes)"
   fi
 fi
-stop_bazel "$A" "$SCRATCH/repro/root-a"
-stop_bazel "$B" "$SCRATCH/repro/root-b"
+grep -E "actions, .* outputs compared|^  (identical|DIFFERENT) " "$out" | sed 's/^/    /'
 finish

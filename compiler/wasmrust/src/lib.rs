@@ -8,9 +8,12 @@
 //! * [`postlink`] holds the post-link passes: validate, optimize, componentize
 //!   and normalise. Each reads a whole module, checks it, and writes its output
 //!   atomically, so a failing pass never leaves a partial file behind.
+//! * [`diff`] locates where two builds of a module differ (section, function,
+//!   demangled name), for reproducibility audits.
 
 #![forbid(unsafe_code)]
 
+pub mod diff;
 pub mod flags;
 pub mod io;
 pub mod postlink;

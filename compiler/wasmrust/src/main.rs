@@ -74,6 +74,19 @@ enum Command {
         #[arg(long, requires = "wit")]
         world: Option<String>,
     },
+    /// Show where two builds of a module or component differ: the first differing byte's
+    /// section and function (demangled name), and the sections whose sizes differ.
+    /// Exit status 0 when identical, 1 when they differ.
+    #[command(after_help = "Example:\n  wasmrust diff a/component.wasm b/component.wasm --json diff.json")]
+    Diff {
+        /// The first file.
+        a: PathBuf,
+        /// The second file.
+        b: PathBuf,
+        /// Also write the difference as JSON here (`null` when identical).
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// Apply the custom-section policy (names kept in dev, dropped in release).
     #[command(after_help = "Example:\n  wasmrust normalize --mode release in.wasm -o out.wasm")]
     Normalize {
@@ -211,6 +224,21 @@ fn run(cli: Cli) -> Result<()> {
         Command::Componentize { input, o, wit, world } => {
             let world = wit.as_deref().map(|path| componentize::World { path, name: world.as_deref() });
             componentize::componentize(&input, &o, world.as_ref())
+        }
+        Command::Diff { a, b, json } => {
+            let (ba, bb) = (wasmrust::io::read(&a)?, wasmrust::io::read(&b)?);
+            let d = wasmrust::diff::diff(&ba, &bb).with_context(|| format!("failed to parse `{}` or `{}`", a.display(), b.display()))?;
+            if let Some(path) = json {
+                wasmrust::io::write_atomic(&path, &serde_json::to_vec_pretty(&d)?)?;
+            }
+            match d {
+                None => println!("{} and {} are identical", a.display(), b.display()),
+                Some(d) => {
+                    print!("{}", wasmrust::diff::report(&a.display().to_string(), &b.display().to_string(), &d));
+                    std::process::exit(1);
+                }
+            }
+            Ok(())
         }
         Command::Normalize { input, o, mode, target, features, label, profile } => {
             let allowed = target.map(|t| module_features(t, &features));

@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""Reproducibility audit: build targets twice under different conditions and
+prove every output is byte-identical, or show where and why it is not.
+
+    python3 tools/audit.py [--config=release] [--json FILE] TARGET...
+
+Build A is the reference. Build B varies everything a build must not depend
+on, at once: the checkout path, the output base, TZ, LANG/LC_ALL, umask,
+HOME and USER, -j2 vs -j1, no disk cache vs a disk cache, and (when
+libfaketime is installed) the actions' clock, shifted by three years. Both
+run from copies of this checkout's tracked files (uncommitted edits
+included) and its installed host tools, with cold output bases, so every
+action really runs twice.
+
+The audit compares the digest of every output of every action, from Bazel's
+own execution log (--execution_log_json_file). When outputs differ it names
+the root-cause actions (outputs differ although all inputs are identical),
+and for each differing .wasm shows `wasmrust diff`: the section, the
+function with its demangled name and the offset of the first differing byte.
+It prints a report and, with --json, writes it as JSON.
+
+Exit status: 0 all identical, 1 something differs, 2 the audit could not run.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FAKETIME_LIB = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+TOOLS = ["compiler/bin/wasmrust", "compiler/bin/wasmrust-run"]
+
+
+class AuditError(Exception):
+    pass
+
+
+def snapshot(dest: Path) -> None:
+    """The tracked tree (as a fresh clone has it, uncommitted edits included) and the host tools."""
+    files = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        check=True, capture_output=True,
+    ).stdout.split(b"\0")
+    dest.mkdir(parents=True)
+    for name in [f.decode() for f in files if f] + TOOLS:
+        src = ROOT / name
+        if not src.exists():
+            if name in TOOLS:
+                raise AuditError(f"{name} is missing: run `bash tools/setup.sh tools` first")
+            continue  # deleted in the working tree
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dest / name, follow_symlinks=False)
+
+
+def variations(work: Path) -> dict:
+    """Build A's and build B's conditions."""
+    a = {
+        "checkout": work / "a" / "wasmrust",
+        "output_base": work / "a" / "output_base",
+        "env": {"TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": str(work / "a" / "home"), "USER": "builder"},
+        "umask": 0o022,
+        "flags": ["--jobs=2"],
+        "clock": "real",
+    }
+    b = {
+        "checkout": work / "b-elsewhere" / "deeper" / "checkout",
+        "output_base": work / "b-elsewhere" / "ob",
+        "env": {"TZ": "Asia/Kathmandu", "LANG": "fr_FR.UTF-8", "LC_ALL": "tr_TR.UTF-8", "HOME": str(work / "b-elsewhere" / "home"), "USER": "auditor"},
+        "umask": 0o077,
+        "flags": ["--jobs=1", f"--disk_cache={work / 'b-elsewhere' / 'disk_cache'}"],
+        "clock": "real (libfaketime not installed: apt-get install faketime)",
+    }
+    if FAKETIME_LIB.exists():
+        b["flags"] += [
+            f"--action_env=LD_PRELOAD={FAKETIME_LIB}",
+            "--action_env=FAKETIME=+3y",
+            "--action_env=FAKETIME_DONT_FAKE_MONOTONIC=1",
+        ]
+        b["clock"] = "shifted +3 years for the actions (libfaketime; rustc itself runs with the driver's cleared environment)"
+    return {"A": a, "B": b}
+
+
+def build(name: str, v: dict, targets: list, configs: list, log_dir: Path) -> dict:
+    """Builds `targets` under `v`; returns {output path: sha256} from the execution log, and more."""
+    exec_log = log_dir / f"exec-{name}.json"
+    for d in ("output_base",):
+        v[d].parent.mkdir(parents=True, exist_ok=True)
+    Path(v["env"]["HOME"]).mkdir(parents=True, exist_ok=True)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **v["env"]}
+    cmd = ["bazel", f"--output_base={v['output_base']}", "build", *configs, *v["flags"],
+           f"--execution_log_json_file={exec_log}", "--color=no", "--curses=no", *targets]
+    old = os.umask(v["umask"])
+    try:
+        proc = subprocess.run(cmd, cwd=v["checkout"], env=env, capture_output=True, text=True)
+    finally:
+        os.umask(old)
+        subprocess.run(["bazel", f"--output_base={v['output_base']}", "shutdown"], cwd=v["checkout"], env=env,
+                       capture_output=True)
+    (log_dir / f"build-{name}.log").write_text(proc.stderr)
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.splitlines()[-25:])
+        raise AuditError(f"build {name} failed (exit {proc.returncode}) in {v['checkout']}:\n{tail}")
+    top_level = [line.strip() for line in proc.stderr.splitlines()
+                 if line.startswith("  bazel-") and not line.strip().endswith(":")]
+    return {"spawns": read_exec_log(exec_log), "top_level": top_level}
+
+
+def read_exec_log(path: Path) -> list:
+    """Bazel's JSON execution log: a stream of SpawnExec objects."""
+    text = path.read_text()
+    decoder = json.JSONDecoder()
+    spawns, i = [], 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            return spawns
+        obj, i = decoder.raw_decode(text, i)
+        spawns.append(obj)
+
+
+def digests(files: list) -> dict:
+    return {f["path"]: f.get("digest", {}).get("hash", "") for f in files or []}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def wasm_diff(a: Path, b: Path, json_out: Path):
+    proc = subprocess.run([str(ROOT / "compiler/bin/wasmrust"), "diff", str(a), str(b), "--json", str(json_out)],
+                          capture_output=True, text=True)
+    if proc.returncode not in (0, 1):
+        return {"error": proc.stderr.strip()}, proc.stderr.strip()
+    return json.loads(json_out.read_text()), proc.stdout.rstrip()
+
+
+def byte_diff(a: Path, b: Path) -> dict:
+    x, y = a.read_bytes(), b.read_bytes()
+    first = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
+    return {"first_offset": first, "size_a": len(x), "size_b": len(y)}
+
+
+def compare(builds: dict, v: dict, log_dir: Path) -> dict:
+    a_spawns, b_spawns = builds["A"]["spawns"], builds["B"]["spawns"]
+    b_by_output = {}
+    for s in b_spawns:
+        for path in digests(s.get("actualOutputs")):
+            b_by_output[path] = s
+    differences, outputs = [], 0
+    for s in a_spawns:
+        a_out = digests(s.get("actualOutputs"))
+        for path, digest in sorted(a_out.items()):
+            outputs += 1
+            other = b_by_output.get(path)
+            if other is None:
+                differences.append({"path": path, "mnemonic": s.get("mnemonic"), "target": s.get("targetLabel"),
+                                    "problem": "build B produced no such output"})
+                continue
+            b_digest = digests(other.get("actualOutputs"))[path]
+            if b_digest == digest:
+                continue
+            same_inputs = digests(s.get("inputs")) == digests(other.get("inputs"))
+            entry = {"path": path, "mnemonic": s.get("mnemonic"), "target": s.get("targetLabel"),
+                     "root_cause": same_inputs, "sha256_a": digest, "sha256_b": b_digest}
+            fa, fb = v["A"]["output_base"] / "execroot" / "wasmrust" / path, v["B"]["output_base"] / "execroot" / "wasmrust" / path
+            if fa.exists() and fb.exists():
+                if path.endswith(".wasm"):
+                    entry["wasm_diff"], text = wasm_diff(fa, fb, log_dir / (path.replace("/", "_") + ".diff.json"))
+                    entry["report"] = text.replace(str(fa), "A").replace(str(fb), "B")
+                else:
+                    entry["byte_diff"] = byte_diff(fa, fb)
+            differences.append(entry)
+    # Root causes first, each group in build A's action order.
+    differences.sort(key=lambda d: not d.get("root_cause", True))
+    top = []
+    for path in builds["A"]["top_level"]:
+        fa = v["A"]["checkout"] / path
+        fb = v["B"]["checkout"] / path
+        top.append({"path": path, "sha256_a": sha256(fa) if fa.exists() else None,
+                    "sha256_b": sha256(fb) if fb.exists() else None})
+    return {"actions": len(a_spawns), "outputs": outputs, "differences": differences, "top_level": top}
+
+
+def report(result: dict) -> str:
+    lines = [f"audit of {' '.join(result['targets'])} ({' '.join(result['configs']) or 'no --config'})", ""]
+    lines.append("build B differs from build A in:")
+    for k, val in result["variations"].items():
+        lines.append(f"  {k:12} {val['A']}  ->  {val['B']}")
+    lines.append("")
+    lines.append(f"{result['actions']} actions, {result['outputs']} outputs compared")
+    for t in result["top_level"]:
+        state = "identical" if t["sha256_a"] == t["sha256_b"] else "DIFFERENT"
+        lines.append(f"  {state:9}  {t['sha256_a']}  {t['path']}")
+    if not result["differences"]:
+        lines.append("")
+        lines.append("result: REPRODUCIBLE: every output of every action is byte-identical")
+        return "\n".join(lines)
+    lines.append("")
+    roots = [d for d in result["differences"] if d.get("root_cause")]
+    lines.append(f"result: NOT REPRODUCIBLE: {len(result['differences'])} output(s) differ; "
+                 f"{len(roots)} from actions whose inputs are identical (the first differing actions):")
+    for d in result["differences"]:
+        tag = "root cause" if d.get("root_cause") else "follows"
+        owner = f" {d['target']}" if d.get("target") else ""
+        lines.append(f"  [{tag}] {d.get('mnemonic')}{owner}: {d['path']}")
+        if d.get("problem"):
+            lines.append(f"      {d['problem']}")
+        if d.get("report"):
+            lines.extend("      " + line for line in d["report"].splitlines())
+        if d.get("byte_diff"):
+            b = d["byte_diff"]
+            lines.append(f"      first differing byte {b['first_offset']:#x}; sizes {b['size_a']} vs {b['size_b']}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("targets", nargs="+", metavar="TARGET")
+    p.add_argument("--config", action="append", default=[], help="a .bazelrc config for both builds (repeatable)")
+    p.add_argument("--json", type=Path, help="also write the result as JSON here")
+    p.add_argument("--work", type=Path, default=Path(os.environ.get("WASMRUST_AUDIT_TMP", "/tmp/wasmrust-audit")),
+                   help="scratch directory (default /tmp/wasmrust-audit)")
+    p.add_argument("--keep", action="store_true", help="keep the checkouts and output bases")
+    args = p.parse_args()
+    configs = [f"--config={c}" for c in args.config]
+    work = args.work.resolve()
+    log_dir = work / "logs"
+    try:
+        if work.exists():
+            subprocess.run(["chmod", "-R", "u+w", str(work)], check=False)
+            shutil.rmtree(work)
+        log_dir.mkdir(parents=True)
+        v = variations(work)
+        builds = {}
+        for name in ("A", "B"):
+            snapshot(v[name]["checkout"])
+            print(f"audit: build {name} in {v[name]['checkout']} ...", file=sys.stderr, flush=True)
+            builds[name] = build(name, v[name], args.targets, configs, log_dir)
+        result = {"targets": args.targets, "configs": configs,
+                  "variations": {
+                      "checkout": {n: str(v[n]["checkout"]) for n in v},
+                      "output base": {n: str(v[n]["output_base"]) for n in v},
+                      "TZ": {n: v[n]["env"]["TZ"] for n in v},
+                      "LANG/LC_ALL": {n: f"{v[n]['env']['LANG']}/{v[n]['env']['LC_ALL']}" for n in v},
+                      "umask": {n: f"{v[n]['umask']:03o}" for n in v},
+                      "HOME/USER": {n: f"{v[n]['env']['HOME']}/{v[n]['env']['USER']}" for n in v},
+                      "jobs": {"A": "2", "B": "1"},
+                      "disk cache": {"A": "off", "B": "on (cold)"},
+                      "clock": {n: v[n]["clock"] for n in v},
+                  }}
+        result.update(compare(builds, v, log_dir))
+        result["reproducible"] = not result["differences"]
+    except (AuditError, subprocess.CalledProcessError, OSError) as e:
+        print(f"audit: error: {e}", file=sys.stderr)
+        return 2
+    print(report(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    if not args.keep:
+        subprocess.run(["chmod", "-R", "u+w", str(work)], check=False)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if result["reproducible"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
