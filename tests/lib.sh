@@ -56,6 +56,75 @@ app_digests() {
   (cd "$1" && find . -path '*/bin/app/*' -name '*.wasm' -type f -print0 | sort -z | xargs -0 sha256sum | sed -E 's#\./[^/]+/bin/#bin/#')
 }
 
+# free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# port_open PORT: something accepts TCP connections on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_until SECONDS COMMAND...: poll COMMAND every 0.5 s until it succeeds.
+wait_until() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -ge "$deadline" ] && return 1
+    sleep 0.5
+  done
+}
+
+# cache_hits LOG: N of "N remote cache hit" in Bazel's process summary (0 if none).
+cache_hits() { processes "$1" | grep -oE '[0-9]+ remote cache hit' | grep -oE '^[0-9]+' || echo 0; }
+
+# ran_locally LOG: true if Bazel's summary counts any action executed on this machine.
+ran_locally() { processes "$1" | grep -qE 'sandbox|local|processwrapper|worker'; }
+
+# expect_all_hits NAME LOG_COLD LOG_CACHED OUT_COLD OUT_CACHED: the cached build
+# executed nothing (every action a remote cache hit, at least 20) and its
+# outputs equal the cold build's. Prints both wall times.
+expect_all_hits() {
+  local name=$1 cold=$2 cached=$3 out_cold=$4 out_cached=$5 summary hits
+  summary=$(processes "$cached")
+  hits=$(cache_hits "$cached")
+  if ran_locally "$cached"; then
+    fail "$name" "some actions ran locally: $summary"
+  elif [ "$hits" -lt 20 ]; then
+    fail "$name" "only $hits remote cache hits: $summary"
+  elif ! diff <(app_digests "$out_cold") <(app_digests "$out_cached") >/dev/null; then
+    fail "$name" "outputs differ"
+  else
+    pass "$name ($summary; $(app_digests "$out_cached" | wc -l) outputs identical; wall: cold $(elapsed "$cold"), cached $(elapsed "$cached"))"
+  fi
+}
+
+# start_nginx_cache DIR PORT: nginx with WebDAV PUT on 127.0.0.1:PORT storing
+# under DIR/store, access log DIR/access.log (method, status, path per line).
+# stop_nginx_cache DIR stops it.
+start_nginx_cache() {
+  local d=$1 port=$2
+  mkdir -p "$d/store" "$d/tmp"
+  cat >"$d/nginx.conf" <<CONF
+daemon on; user nobody nogroup; pid $d/nginx.pid; error_log $d/error.log; worker_processes 1;
+events { worker_connections 256; }
+http {
+  log_format cache '\$request_method \$status \$uri';
+  access_log $d/access.log cache; client_body_temp_path $d/tmp;
+  server {
+    listen 127.0.0.1:$port;
+    location / { root $d/store; dav_methods PUT; create_full_put_path on;
+                 dav_access user:rw group:r all:r; client_max_body_size 1g; }
+  }
+}
+CONF
+  # nginx's worker runs as nobody: a root-owned store gives HTTP 500 on PUT.
+  chown -R nobody:nogroup "$d/store" "$d/tmp"
+  nginx -c "$d/nginx.conf" -e "$d/error.log"
+}
+stop_nginx_cache() { nginx -c "$1/nginx.conf" -s stop 2>/dev/null || true; }
+
+# ac_puts ACCESS_LOG [FROM_LINE]: "COUNT /ac/KEY" for every successful
+# PUT of an action-cache entry from line FROM_LINE (1 if not given) on.
+ac_puts() { tail -n +"${2:-1}" "$1" | awk '$1 == "PUT" && $2 ~ /^2/ && $3 ~ /^\/ac\// { print $3 }' | sort | uniq -c; }
+
 finish() {
   echo
   echo "$(basename "$0" .sh): $PASSED passed, $FAILED failed"

@@ -4,32 +4,22 @@
 #  1. checkout A builds //app:component --config=release and uploads;
 #  2. checkout B, at another path with an empty output base, builds the same
 #     target with every action a remote cache hit (zero local executions,
-#     counted from Bazel's own process summary) and byte-identical outputs;
+#     counted from Bazel's own process summary) and byte-identical outputs,
+#     and uploads nothing (no PUT in nginx's access log);
 #  3. with every cached blob corrupted, Bazel does not use them and the
 #     outputs stay correct;
-#  4. with the cache server down the build still succeeds, locally.
+#  4. the rebuild in 3 re-uploads every action's result under the key A
+#     used, byte-identical to A's (so no key ever holds two results), and
+#     the corrupted CAS blobs are replaced by good ones;
+#  5. with the cache server down the build still succeeds, locally.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 D=$SCRATCH/cache
-rm -rf "$D" && mkdir -p "$D/store" "$D/tmp"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$D/nginx.conf" <<CONF
-daemon on; user nobody nogroup; pid $D/nginx.pid; error_log $D/error.log; worker_processes 1;
-events { worker_connections 256; }
-http {
-  access_log $D/access.log; client_body_temp_path $D/tmp;
-  server {
-    listen 127.0.0.1:$PORT;
-    location / { root $D/store; dav_methods PUT; create_full_put_path on;
-                 dav_access user:rw group:r all:r; client_max_body_size 1g; }
-  }
-}
-CONF
-chown -R nobody:nogroup "$D/store" "$D/tmp"
-stop_nginx() { nginx -c "$D/nginx.conf" -s stop 2>/dev/null || true; }
-trap stop_nginx EXIT
-nginx -c "$D/nginx.conf" -e "$D/error.log" || { fail nginx_start "nginx did not start" "$(cat "$D/error.log")"; finish; exit 1; }
+rm -rf "$D" && mkdir -p "$D"
+PORT=$(free_port)
+trap 'stop_nginx_cache "$D"' EXIT
+start_nginx_cache "$D" "$PORT" || { fail nginx_start "nginx did not start" "$(cat "$D/error.log")"; finish; exit 1; }
 
 CACHE="--remote_cache=http://127.0.0.1:$PORT"
 A=$SCRATCH/cache/a/wasmrust
@@ -46,24 +36,25 @@ else
     || fail remote_cache_upload "only $uploads blobs in the cache"
 fi
 
+lines_a=$(wc -l <"$D/access.log")
 if ! bazel_in "$B" "$D/root-b" build //app:component --config=release "$CACHE" >"$D/b.log" 2>&1; then
   fail remote_cache_cross_checkout_hits "build B failed" "$(tail -20 "$D/b.log")"
 else
-  summary=$(processes "$D/b.log")
-  hits=$(echo "$summary" | grep -oE '[0-9]+ remote cache hit' | grep -oE '^[0-9]+' || echo 0)
-  if echo "$summary" | grep -qE 'linux-sandbox|local|processwrapper|worker'; then
-    fail remote_cache_cross_checkout_hits "some actions ran locally: $summary"
-  elif [ "$hits" -lt 20 ]; then
-    fail remote_cache_cross_checkout_hits "only $hits remote cache hits: $summary"
-  elif ! diff <(app_digests "$A/bazel-out") <(app_digests "$B/bazel-out") >/dev/null; then
-    fail remote_cache_cross_checkout_hits "outputs differ"
+  expect_all_hits remote_cache_cross_checkout_hits "$D/a.log" "$D/b.log" "$A/bazel-out" "$B/bazel-out"
+  # A hit must not write anything back: no PUT at all during B.
+  puts_b=$(tail -n +"$((lines_a + 1))" "$D/access.log" | awk '$1 == "PUT"' | wc -l)
+  gets_b=$(tail -n +"$((lines_a + 1))" "$D/access.log" | awk '$1 == "GET"' | wc -l)
+  if [ "$puts_b" -eq 0 ]; then
+    pass "remote_cache_hits_upload_nothing (B: $gets_b GETs, 0 PUTs)"
   else
-    pass "remote_cache_cross_checkout_hits ($summary; wall: cold $(elapsed "$D/a.log"), cached $(elapsed "$D/b.log"))"
+    fail remote_cache_hits_upload_nothing "B, all hits, still sent $puts_b PUTs"
   fi
 fi
 
 # Every blob in the cache corrupted (same size, other bytes): the digests no
 # longer match, so Bazel must not use them; the build stays correct.
+(cd "$D/store/ac" && sha256sum -- *) >"$D/ac-before-corrupt.sha256"
+lines_b=$(wc -l <"$D/access.log")
 find "$D/store/cas" -type f -print0 | xargs -0 -n1 sh -c 'n=$(stat -c %s "$0"); head -c "$n" /dev/zero | tr "\\0" x >"$0.bad" && mv "$0.bad" "$0"'
 C=$SCRATCH/cache/c/wasmrust
 fresh_copy "$C"
@@ -76,7 +67,27 @@ else
 fi
 stop_bazel "$C" "$D/root-corrupt"
 
-stop_nginx
+# C ran every action again and uploaded its results under the keys A had
+# used: a non-reproducible action would now hold a second, different result
+# under one key. Every re-PUT /ac/ entry must be byte-identical to A's, and
+# every CAS blob must be back to the bytes its name (sha256) says.
+reput=$(ac_puts "$D/access.log" $((lines_b + 1)) | awk '{print $2}' | sed 's#^/ac/##')
+n_reput=$(echo "$reput" | grep -c . || true)
+changed=$(for key in $reput; do
+  grep -qx "$(sha256sum "$D/store/ac/$key" | cut -d' ' -f1)  $key" "$D/ac-before-corrupt.sha256" || echo "$key"
+done | wc -l)
+bad_blobs=$(cd "$D/store/cas" && for f in *; do [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$f" ] || echo "$f"; done | wc -l)
+if [ "$n_reput" -lt 20 ]; then
+  fail remote_cache_reupload_same_result "only $n_reput action-cache entries re-uploaded by C"
+elif [ "$changed" -ne 0 ]; then
+  fail remote_cache_reupload_same_result "$changed action-cache keys now hold a different result than A uploaded"
+elif [ "$bad_blobs" -ne 0 ]; then
+  fail remote_cache_reupload_same_result "$bad_blobs CAS blobs still do not match their digest"
+else
+  pass "remote_cache_reupload_same_result ($n_reput action-cache keys PUT again by C, all byte-identical to A's; $(ls "$D/store/cas" | wc -l) CAS blobs match their digests again)"
+fi
+
+stop_nginx_cache "$D"
 # A new output base, so nothing is in Bazel's local caches either.
 if ! bazel_in "$A" "$D/root-c" build //app:component --config=release "$CACHE" >"$D/down.log" 2>&1; then
   fail remote_cache_server_down_builds_locally "the build failed with the cache down" "$(tail -20 "$D/down.log")"

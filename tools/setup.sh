@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # WasmRust quick start, command 1 (as root on Debian 12; idempotent):
 #   1. installs the pinned Debian packages (versions from toolchains/toolchain.lock.json
-#      plus Bazel's), running apt-get only when something is missing or different;
+#      plus Bazel's), running apt-get only when something is missing or different,
+#      and BuildGrid (PyPI, tools/buildgrid-requirements.txt) into its own venv for the tests;
 #   2. builds the host tools from this repository's Cargo workspace (--locked) and
 #      installs them in compiler/bin/, where Bazel actions take them as inputs;
 #   3. runs `bazel build //app:component --config=release` and prints the output's
@@ -15,9 +16,15 @@ log() { printf '\n==> %s\n' "$*" >&2; }
 # Pinned packages: everything in the toolchain lock, plus the build tools.
 TOOLS_PACKAGES="bazel-bootstrap=4.2.3+ds-9 bazel-platforms=0.0.2-2 python3 git ca-certificates gcc"
 # What the tests start or run (not pinned: they check the build, they are not part of it;
-# Debian's security updates move chromium forward). wasm_test runs browser-profile
-# tests in chromium and node-profile tests in node >= 20 (see check_node).
-TEST_PACKAGES="nginx-light bc chromium"
+# Debian's security updates move chromium forward), except python3-venv: BuildGrid's
+# venv must get the Python 3.11 its requirements were locked on. wasm_test runs
+# browser-profile tests in chromium and node-profile tests in node >= 20 (check_node);
+# the audit shifts the actions' clock with faketime.
+TEST_PACKAGES="nginx-light bc chromium faketime python3-venv=3.11.2-1+b1"
+# BuildGrid (PyPI), the REAPI cache of tests/remote_cache_grpc_test.sh, in its own venv;
+# every version, its dependencies' included, is fixed in tools/buildgrid-requirements.txt.
+BUILDGRID_VERSION=0.4.4
+BUILDGRID_VENV=${WASMRUST_BUILDGRID_VENV:-/opt/wasmrust/buildgrid-venv}
 lock_packages() {
   /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(f"{k}={v}" for k,v in sorted(d["packages"].items())))' \
     toolchains/toolchain.lock.json
@@ -71,6 +78,24 @@ check_node() {
   fi
 }
 
+install_buildgrid() {
+  local have
+  have=$("$BUILDGRID_VENV/bin/pip" show buildgrid 2>/dev/null | sed -n 's/^Version: //p' || true)
+  if [ "$have" = "$BUILDGRID_VERSION" ] \
+     && "$BUILDGRID_VENV/bin/pip" freeze 2>/dev/null | cmp -s - <(grep -v '^#' tools/buildgrid-requirements.txt); then
+    log "BuildGrid $BUILDGRID_VERSION already installed in $BUILDGRID_VENV"
+    return
+  fi
+  log "installing BuildGrid $BUILDGRID_VERSION into $BUILDGRID_VENV (pip, tools/buildgrid-requirements.txt)"
+  grep -qx "buildgrid==$BUILDGRID_VERSION" tools/buildgrid-requirements.txt \
+    || { echo "error: tools/buildgrid-requirements.txt does not pin buildgrid==$BUILDGRID_VERSION" >&2; exit 1; }
+  rm -rf "$BUILDGRID_VENV"
+  /usr/bin/python3 -m venv "$BUILDGRID_VENV"
+  "$BUILDGRID_VENV/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir \
+    -r tools/buildgrid-requirements.txt
+  "$BUILDGRID_VENV/bin/bgd" --help >/dev/null
+}
+
 find_cargo() {
   # Host tools build with the machine's stable Rust (rustup); the wasm toolchain is Debian's.
   for c in "${CARGO:-}" "${HOME:-/root}/.cargo/bin/cargo" /root/.cargo/bin/cargo /usr/local/cargo/bin/cargo "$(command -v cargo || true)"; do
@@ -106,11 +131,11 @@ build_app() {
 }
 
 case "${1:-all}" in
-  packages) shift; install_packages "$@"; check_node ;;
+  packages) shift; install_packages "$@"; check_node; install_buildgrid ;;
   tools) build_host_tools ;;
   which-cargo) find_cargo ;;
   all)
-    t0=$SECONDS; install_packages; check_node; t1=$SECONDS; build_host_tools; t2=$SECONDS; build_app
+    t0=$SECONDS; install_packages; check_node; install_buildgrid; t1=$SECONDS; build_host_tools; t2=$SECONDS; build_app
     printf 'setup: packages %ss, host tools %ss, component %ss\n' $((t1 - t0)) $((t2 - t1)) $((SECONDS - t2))
     ;;
   *) echo "usage: tools/setup.sh [all|packages [EXTRA_PKG...]|tools|which-cargo]" >&2; exit 2 ;;
