@@ -22,6 +22,7 @@
 #   SHA_ROUNDS=N               interleaved sha256 timing rounds (default 5; 0 with REPORT_ONLY=1: reuse the last times)
 #   SKIP_BAZEL_MEMORY=1        skip the //app:component memory figures
 #   PROGRAMS="add json"        only these programs;  TOOLCHAINS="zig clang"  only these toolchains
+#                              (a partial run writes benchmarks/.peers/RESULTS.partial.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -51,6 +52,9 @@ CARGO_PROFILE='opt-level = "z", lto = true, codegen-units = 1, panic = "abort", 
 CARGO_FLAGS="build --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort"
 BAZEL_FLAGS="--config=release --config=browser"
 
+# A partial run (PROGRAMS= or TOOLCHAINS= set) writes its report to $PEERS, not benchmarks/RESULTS.md.
+RESULTS=$ROOT/benchmarks/RESULTS.md
+[ -n "${PROGRAMS:-}${TOOLCHAINS:-}" ] && RESULTS=$PEERS/RESULTS.partial.md
 PROGRAMS=${PROGRAMS:-add hello hello_std strings sha256 json}
 TOOLCHAINS=${TOOLCHAINS:-wasmrust cargo zig assemblyscript clang}
 
@@ -367,7 +371,7 @@ main() {
   flags >"$PEERS/flags.tsv"
   local total; total=$(elapsed "$started")
   /usr/bin/python3 - "$ROWS" "$MEM" "$PEERS/versions.tsv" "$PEERS/flags.tsv" "$total" "$SIZE/analysis.md" \
-    "$ROOT/benchmarks/RESULTS.md" "$PEERS/sha256_times.tsv" "$PEERS/programs_secs" "$PEERS/memory_secs" <<'PY'
+    "$RESULTS" "$PEERS/sha256_times.tsv" "$PEERS/programs_secs" "$PEERS/memory_secs" <<'PY'
 import json, sys, datetime, os
 rows_f, mem_f, ver_f, flags_f, total, analysis_f, results_f, times_f, prog_f, memsecs_f = sys.argv[1:]
 def secs(f):
@@ -489,7 +493,7 @@ if os.path.exists(analysis_f):
     out += [open(analysis_f).read().rstrip(), ""]
 open(results_f, "w").write("\n".join(out))
 PY
-  log "wrote benchmarks/RESULTS.md (total $total s)"
+  log "wrote ${RESULTS#"$ROOT"/} (total $total s)"
 }
 
 main "$@"
