@@ -1,0 +1,4 @@
+// add(i32, i32) -> i32, wrapping on overflow.
+export function add(a: i32, b: i32): i32 {
+  return a + b;
+}
