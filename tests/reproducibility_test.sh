@@ -41,6 +41,8 @@ PY
       "[root cause] Genrule: bazel-out/k8-opt/bin/tests/audit/stamped.wasm" \
       'A: custom "stamp" section' \
       "TZ           UTC  ->  Asia/Kathmandu" \
+      "bin/app/component.wasm" \
+      "DIFFERENT  " \
       "umask        022  ->  077"
   else
     fail audit_names_the_nondeterministic_action "expected exactly 1 difference, a root cause; got $ndiff ($nroots root causes)"

@@ -93,7 +93,7 @@ def build(name: str, v: dict, targets: list, configs: list, log_dir: Path) -> di
     Path(v["env"]["HOME"]).mkdir(parents=True, exist_ok=True)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **v["env"]}
     cmd = ["bazel", f"--output_base={v['output_base']}", "build", *configs, *v["flags"],
-           f"--execution_log_json_file={exec_log}", "--color=no", "--curses=no", *targets]
+           f"--execution_log_json_file={exec_log}", "--color=no", "--curses=no", "--show_result=1000", *targets]
     old = os.umask(v["umask"])
     try:
         proc = subprocess.run(cmd, cwd=v["checkout"], env=env, capture_output=True, text=True)
