@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 
 out=$SCRATCH/audit.txt
 json=$SCRATCH/audit.json
-WASMRUST_AUDIT_TMP=$SCRATCH/audit python3 "$ROOT/tools/audit.py" //app:component //tests/audit:stamped \
+WASMRUST_AUDIT_TMP=$SCRATCH/audit python3 "$ROOT/tools/audit.py" check //app:component //tests/audit:stamped \
   --config=release --json "$json" >"$out" 2>&1
 status=$?
 if [ "$status" -ne 1 ]; then

@@ -1,25 +1,38 @@
 #!/usr/bin/env python3
-"""Reproducibility audit: build targets twice under different conditions and
-prove every output is byte-identical, or show where and why it is not.
+"""Reproducibility audits and provenance for WasmRust builds.
 
-    python3 tools/audit.py [--config=release] [--json FILE] TARGET...
+    python3 tools/audit.py check [--config=release] [--json FILE] TARGET...
+    python3 tools/audit.py provenance [--config=release] -o FILE TARGET...
+    python3 tools/audit.py verify ARTIFACT PROVENANCE
 
-Build A is the reference. Build B varies everything a build must not depend
-on, at once: the checkout path, the output base, TZ, LANG/LC_ALL, umask,
-HOME and USER, -j2 vs -j1, no disk cache vs a disk cache, and (when
-libfaketime is installed) the actions' clock, shifted by three years. Both
-run from copies of this checkout's tracked files (uncommitted edits
-included) and its installed host tools, with cold output bases, so every
-action really runs twice.
+`check` builds the targets twice under different conditions and proves every
+output is byte-identical, or shows where and why it is not. Build A is the
+reference. Build B varies everything a build must not depend on, at once:
+the checkout path, the output base, TZ, LANG/LC_ALL, umask, HOME and USER,
+-j2 vs -j1, no disk cache vs a disk cache, and (when libfaketime is
+installed) the actions' clock, shifted by three years. Both run from copies
+of this checkout's tracked files (uncommitted edits included) and its
+installed host tools, with cold output bases, so every action runs twice.
+It compares the digest of every output of every action, from Bazel's own
+execution log (--execution_log_json_file). When outputs differ it names the
+root-cause actions (outputs differ although all inputs are identical), and
+for each differing .wasm shows `wasmrust diff`: the section, the function
+with its demangled name and the offset of the first differing byte. It
+prints a report and, with --json, writes it as JSON. Exit status: 0 all
+identical, 1 something differs, 2 the audit could not run.
 
-The audit compares the digest of every output of every action, from Bazel's
-own execution log (--execution_log_json_file). When outputs differ it names
-the root-cause actions (outputs differ although all inputs are identical),
-and for each differing .wasm shows `wasmrust diff`: the section, the
-function with its demangled name and the offset of the first differing byte.
-It prints a report and, with --json, writes it as JSON.
+`provenance` builds the targets in this checkout and writes an in-toto
+Statement with a SLSA Provenance v1 predicate: the subjects are the
+top-level outputs with their sha256; the resolved dependencies are the
+source tree (its git tree id), Cargo.lock, the toolchain lock and every
+locked toolchain file and package; the build definition is the targets and
+configs. No timestamps, paths or hostnames: the same build gives the same
+statement.
 
-Exit status: 0 all identical, 1 something differs, 2 the audit could not run.
+`verify` checks that ARTIFACT is a subject of PROVENANCE, rebuilds the
+recorded targets from the recorded source tree (taken from this repository's
+git objects) with a cold output base, and reports whether every rebuilt
+subject matches. Exit status: 0 match, 1 mismatch, 2 could not verify.
 """
 
 import argparse
@@ -219,22 +232,19 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("targets", nargs="+", metavar="TARGET")
-    p.add_argument("--config", action="append", default=[], help="a .bazelrc config for both builds (repeatable)")
-    p.add_argument("--json", type=Path, help="also write the result as JSON here")
-    p.add_argument("--work", type=Path, default=Path(os.environ.get("WASMRUST_AUDIT_TMP", "/tmp/wasmrust-audit")),
-                   help="scratch directory (default /tmp/wasmrust-audit)")
-    p.add_argument("--keep", action="store_true", help="keep the checkouts and output bases")
-    args = p.parse_args()
+def fresh_dir(work: Path) -> None:
+    if work.exists():
+        subprocess.run(["chmod", "-R", "u+w", str(work)], check=False)
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+
+
+def cmd_check(args) -> int:
     configs = [f"--config={c}" for c in args.config]
     work = args.work.resolve()
     log_dir = work / "logs"
     try:
-        if work.exists():
-            subprocess.run(["chmod", "-R", "u+w", str(work)], check=False)
-            shutil.rmtree(work)
+        fresh_dir(work)
         log_dir.mkdir(parents=True)
         v = variations(work)
         builds = {}
@@ -266,6 +276,196 @@ def main() -> int:
         subprocess.run(["chmod", "-R", "u+w", str(work)], check=False)
         shutil.rmtree(work, ignore_errors=True)
     return 0 if result["reproducible"] else 1
+
+
+# ---- Provenance (in-toto Statement v1, SLSA Provenance v1)
+
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+PREDICATE_TYPE = "https://slsa.dev/provenance/v1"
+BUILD_TYPE = "urn:wasmrust:buildtype:bazel-build:v1"
+BUILDER_ID = "urn:wasmrust:builder:tools-audit-py:v1"
+
+
+def git(*args, env=None) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], check=True, capture_output=True, text=True,
+                          env=env).stdout.strip()
+
+
+def source_tree() -> dict:
+    """The git tree id of the checkout as it is (tracked files and untracked, not ignored ones)."""
+    dirty = bool(git("status", "--porcelain"))
+    if not dirty:
+        return {"tree": git("rev-parse", "HEAD^{tree}"), "commit": git("rev-parse", "HEAD"), "dirty": False}
+    # Write the working tree to the object store through a scratch index, so
+    # `verify` can check it out again from this repository.
+    index = ROOT / ".git" / "wasmrust-audit-index"
+    env = {**os.environ, "GIT_INDEX_FILE": str(index)}
+    try:
+        git("read-tree", "HEAD", env=env)
+        git("add", "-A", env=env)
+        tree = git("write-tree", env=env)
+    finally:
+        index.unlink(missing_ok=True)
+    return {"tree": tree, "commit": git("rev-parse", "HEAD"), "dirty": True}
+
+
+def subject_name(path: str) -> str:
+    """`bazel-out/k8-opt-ST-…/bin/app/component.wasm` -> `app/component.wasm`."""
+    return path.split("/bin/", 1)[1] if "/bin/" in path else path
+
+
+def bazel_build(checkout: Path, output_base, targets: list, configs: list) -> list:
+    """Builds; returns the top-level outputs (paths relative to `checkout`)."""
+    startup = [f"--output_base={output_base}"] if output_base else []
+    proc = subprocess.run(["bazel", *startup, "build", *configs, "--color=no", "--curses=no", "--show_result=1000", *targets],
+                          cwd=checkout, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.splitlines()[-25:])
+        raise AuditError(f"the build of {' '.join(targets)} failed (exit {proc.returncode}) in {checkout}:\n{tail}")
+    return [line.strip() for line in proc.stderr.splitlines()
+            if line.startswith("  bazel-") and not line.strip().endswith(":")]
+
+
+def resolved_dependencies(tree_root: Path, source: dict) -> list:
+    deps = [{"name": "source", "digest": {"gitTree": source["tree"]},
+             "annotations": {"gitCommit": source["commit"], "dirty": source["dirty"]}}]
+    for name in ("Cargo.lock", "toolchains/toolchain.lock.json"):
+        deps.append({"name": name, "digest": {"sha256": sha256(tree_root / name)}})
+    lock = json.loads((tree_root / "toolchains/toolchain.lock.json").read_text())
+    for name, f in sorted(lock["files"].items()):
+        deps.append({"name": f"toolchain:{name}", "digest": {"sha256": f["sha256"]},
+                     "annotations": {"package": f["package"]}})
+    for name, version in sorted(lock["packages"].items()):
+        deps.append({"name": f"deb:{name}", "annotations": {"version": version}})
+    return deps
+
+
+def cmd_provenance(args) -> int:
+    configs = [f"--config={c}" for c in args.config]
+    try:
+        source = source_tree()
+        outputs = bazel_build(ROOT, None, args.targets, configs)
+        if not outputs:
+            raise AuditError("the build reported no outputs")
+        statement = {
+            "_type": STATEMENT_TYPE,
+            "subject": [{"name": subject_name(o), "digest": {"sha256": sha256(ROOT / o)}} for o in sorted(outputs)],
+            "predicateType": PREDICATE_TYPE,
+            "predicate": {
+                "buildDefinition": {
+                    "buildType": BUILD_TYPE,
+                    "externalParameters": {"targets": args.targets, "configs": configs},
+                    "internalParameters": {
+                        "bazel": subprocess.run(["bazel", "--version"], capture_output=True, text=True).stdout.strip(),
+                        "hostTools": {t: sha256(ROOT / t) for t in TOOLS},
+                    },
+                    "resolvedDependencies": resolved_dependencies(ROOT, source),
+                },
+                "runDetails": {"builder": {"id": BUILDER_ID}},
+            },
+        }
+    except (AuditError, subprocess.CalledProcessError, OSError, KeyError) as e:
+        print(f"audit provenance: error: {e}", file=sys.stderr)
+        return 2
+    args.output.write_text(json.dumps(statement, indent=2, sort_keys=True) + "\n")
+    for s in statement["subject"]:
+        print(f"{s['digest']['sha256']}  {s['name']}")
+    print(f"provenance: {args.output} (source tree {source['tree']}{', uncommitted changes included' if source['dirty'] else ''})")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    try:
+        statement = json.loads(args.provenance.read_text())
+        if statement.get("_type") != STATEMENT_TYPE or statement.get("predicateType") != PREDICATE_TYPE:
+            raise AuditError(f"{args.provenance} is not an in-toto Statement with a SLSA Provenance v1 predicate")
+        definition = statement["predicate"]["buildDefinition"]
+        if definition.get("buildType") != BUILD_TYPE:
+            raise AuditError(f"{args.provenance}: unknown buildType {definition.get('buildType')!r}")
+        subjects = {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}
+        digest = sha256(args.artifact)
+        name = next((n for n, d in subjects.items() if d == digest), None)
+        if name is None:
+            print(f"MISMATCH: {args.artifact} (sha256 {digest}) is not a subject of {args.provenance}")
+            for n, d in sorted(subjects.items()):
+                print(f"  subject {d}  {n}")
+            return 1
+        source = next(d for d in definition["resolvedDependencies"] if d["name"] == "source")
+        tree = source["digest"]["gitTree"]
+        if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{tree}^{{tree}}"], capture_output=True).returncode != 0:
+            raise AuditError(f"source tree {tree} is not in this repository (fetch commit {source['annotations']['gitCommit']})")
+        # A fresh checkout each time; the output base is kept (`--keep`) so
+        # verifying more artifacts of one provenance does not rebuild.
+        work = args.work.resolve()
+        checkout = work / "source"
+        fresh_dir(checkout)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", tree], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-xf", "-", "-C", str(checkout)], input=archive, check=True)
+        recorded = {d["name"]: d.get("digest", {}).get("sha256") for d in definition["resolvedDependencies"]}
+        for lock in ("Cargo.lock", "toolchains/toolchain.lock.json"):
+            if sha256(checkout / lock) != recorded[lock]:
+                raise AuditError(f"{lock} in source tree {tree} does not match the provenance's digest: the provenance is inconsistent")
+        for tool in TOOLS:
+            (checkout / tool).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / tool, checkout / tool)
+            want = definition["internalParameters"]["hostTools"].get(tool)
+            if want and sha256(checkout / tool) != want:
+                print(f"note: {tool} differs from the one the provenance records (the rebuild shows whether it matters)")
+        print(f"verify: rebuilding {' '.join(definition['externalParameters']['targets'])} from source tree {tree} ...",
+              file=sys.stderr, flush=True)
+        try:
+            outputs = bazel_build(checkout, work / "output_base", definition["externalParameters"]["targets"],
+                                  definition["externalParameters"]["configs"])
+        finally:
+            subprocess.run(["bazel", f"--output_base={work / 'output_base'}", "shutdown"], cwd=checkout, capture_output=True)
+        rebuilt = {subject_name(o): sha256(checkout / o) for o in outputs}
+        ok = True
+        for n, d in sorted(subjects.items()):
+            got = rebuilt.get(n)
+            state = "match" if got == d else "MISMATCH"
+            ok &= got == d
+            print(f"  {state:8}  {n}: provenance {d}, rebuilt {got}")
+        if not args.keep:
+            subprocess.run(["chmod", "-R", "u+w", str(work)], check=False)
+            shutil.rmtree(work, ignore_errors=True)
+    except (AuditError, subprocess.CalledProcessError, OSError, KeyError, StopIteration, json.JSONDecodeError) as e:
+        print(f"audit verify: error: {e}", file=sys.stderr)
+        return 2
+    if ok:
+        print(f"MATCH: {args.artifact} is {name}, rebuilt bit for bit from source tree {tree}")
+        return 0
+    print(f"MISMATCH: the rebuild from source tree {tree} does not reproduce the provenance's subjects")
+    return 1
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    default_work = Path(os.environ.get("WASMRUST_AUDIT_TMP", "/tmp/wasmrust-audit"))
+
+    c = sub.add_parser("check", help="build twice under every variation and compare every output")
+    c.add_argument("targets", nargs="+", metavar="TARGET")
+    c.add_argument("--config", action="append", default=[], help="a .bazelrc config for both builds (repeatable)")
+    c.add_argument("--json", type=Path, help="also write the result as JSON here")
+    c.add_argument("--work", type=Path, default=default_work, help="scratch directory (default /tmp/wasmrust-audit)")
+    c.add_argument("--keep", action="store_true", help="keep the checkouts and output bases")
+    c.set_defaults(run=cmd_check)
+
+    pr = sub.add_parser("provenance", help="build and write an in-toto SLSA v1 provenance statement")
+    pr.add_argument("targets", nargs="+", metavar="TARGET")
+    pr.add_argument("--config", action="append", default=[], help="a .bazelrc config (repeatable)")
+    pr.add_argument("-o", "--output", type=Path, required=True, help="where to write the statement")
+    pr.set_defaults(run=cmd_provenance)
+
+    v = sub.add_parser("verify", help="rebuild from a provenance's source and compare with an artifact")
+    v.add_argument("artifact", type=Path)
+    v.add_argument("provenance", type=Path)
+    v.add_argument("--work", type=Path, default=default_work / "verify", help="scratch directory")
+    v.add_argument("--keep", action="store_true", help="keep the checkout and output base")
+    v.set_defaults(run=cmd_verify)
+
+    args = p.parse_args()
+    return args.run(args)
 
 
 if __name__ == "__main__":
