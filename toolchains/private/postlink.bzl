@@ -49,3 +49,18 @@ def componentize(ctx, tools, module, wit_files, world, out):
         if world:
             extra += ["--world", world]
     return _run(ctx, tools, "componentize", extra, [module] + wit_files, out, "Componentizing")
+
+def size_report(ctx, tools, wasm, out_text, out_json):
+    """`wasmrust size`: sections, code by kind and the largest functions (text and JSON)."""
+    args = ctx.actions.args()
+    args.add("size", wasm)
+    args.add("-o", out_text)
+    args.add("--json", out_json)
+    ctx.actions.run(
+        executable = tools.driver,
+        arguments = [args],
+        inputs = [wasm],
+        outputs = [out_text, out_json],
+        mnemonic = "WasmSize",
+        progress_message = "Measuring {} ({})".format(ctx.label, wasm.basename),
+    )

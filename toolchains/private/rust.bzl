@@ -2,7 +2,7 @@
 
 load("//platforms:profiles.bzl", "PROFILES")
 load(":compile.bzl", "CRATE_ATTRS", "compile_crate", "crate_name")
-load(":postlink.bzl", "normalize", "optimize")
+load(":postlink.bzl", "normalize", "optimize", "size_report")
 load(":providers.bzl", "WasmCrateInfo", "WasmModuleInfo")
 load(":settings.bzl", "build_mode", "profile_transition")
 load(":toolchain.bzl", "TOOL_ATTRS", "tool_context")
@@ -117,9 +117,16 @@ def link_module(ctx, kind, extra_deps = [], cfgs = []):
 
 def _binary_impl(ctx):
     final, linked, info = link_module(ctx, ctx.attr.kind)
+    tools = tool_context(ctx)
+    reports = []
+    for wasm, suffix in [(final, ""), (linked, ".linked")]:
+        text = ctx.actions.declare_file("{}/{}{}.size.txt".format(ctx.label.name, ctx.label.name, suffix))
+        data = ctx.actions.declare_file("{}/{}{}.size.json".format(ctx.label.name, ctx.label.name, suffix))
+        size_report(ctx, tools, wasm, text, data)
+        reports += [text, data]
     return [
         DefaultInfo(files = depset([final]), runfiles = ctx.runfiles(files = [final] + ctx.files.data)),
-        OutputGroupInfo(linked = depset([linked])),
+        OutputGroupInfo(linked = depset([linked]), size_report = depset(reports)),
         info,
     ]
 
@@ -128,7 +135,10 @@ wasm_rust_binary = rule(
     doc = """A linked core WebAssembly module: a reactor (exports, `cdylib`) or a
 command (`_start`, `bin`), post-linked for the build mode: release runs
 wasm-opt -Oz to convergence and drops names and producers; dev keeps names.
-The unoptimized link is in output group `linked`.
+The unoptimized link is in output group `linked`; output group `size_report`
+has `wasmrust size` reports (text and JSON) of the final module and of the
+link, which keeps function names: sections, code by kind (panics,
+formatting, allocator) and the largest functions.
 
 Example:
 

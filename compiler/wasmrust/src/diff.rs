@@ -51,16 +51,20 @@ pub struct Difference {
     pub sections: Vec<SectionDelta>,
 }
 
-struct Body {
-    index: u32,
-    body: Range<usize>,
+/// A function body: its index (imports included) and its bytes' range.
+pub(crate) struct Body {
+    pub(crate) index: u32,
+    pub(crate) body: Range<usize>,
 }
 
 /// The section and function layout of one binary.
-struct Layout {
-    sections: Vec<(String, Range<usize>)>,
-    functions: Vec<Body>,
-    names: BTreeMap<u32, String>,
+pub(crate) struct Layout {
+    /// Every section's name and content range, in file order.
+    pub(crate) sections: Vec<(String, Range<usize>)>,
+    /// Every function body, in order.
+    pub(crate) functions: Vec<Body>,
+    /// Function names from the `name` section, demangled.
+    pub(crate) names: BTreeMap<u32, String>,
 }
 
 fn section_name(payload: &Payload<'_>, id: u8) -> String {
@@ -85,7 +89,8 @@ fn section_name(payload: &Payload<'_>, id: u8) -> String {
     }
 }
 
-fn layout(bytes: &[u8]) -> Result<Layout> {
+/// Reads the section and function layout of a module or component.
+pub(crate) fn layout(bytes: &[u8]) -> Result<Layout> {
     let mut l = Layout { sections: Vec::new(), functions: Vec::new(), names: BTreeMap::new() };
     let mut imported = 0u32;
     let mut next = 0u32;

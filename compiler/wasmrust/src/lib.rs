@@ -9,7 +9,8 @@
 //!   and normalise. Each reads a whole module, checks it, and writes its output
 //!   atomically, so a failing pass never leaves a partial file behind.
 //! * [`diff`] locates where two builds of a module differ (section, function,
-//!   demangled name), for reproducibility audits.
+//!   demangled name), for reproducibility audits; [`size`] says where a
+//!   module's bytes go.
 
 #![forbid(unsafe_code)]
 
@@ -18,3 +19,4 @@ pub mod flags;
 pub mod io;
 pub mod postlink;
 pub mod rustc;
+pub mod size;

@@ -87,6 +87,22 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Report where a module's bytes go: sections, code by kind (panics, formatting,
+    /// allocator) and the largest functions with demangled names.
+    #[command(after_help = "Example:\n  wasmrust size app_core.linked.wasm --top 20 -o size.txt --json size.json")]
+    Size {
+        /// The module or component.
+        input: PathBuf,
+        /// How many of the largest functions to list.
+        #[arg(long, default_value_t = 30)]
+        top: usize,
+        /// Write the text report here instead of stdout.
+        #[arg(short)]
+        o: Option<PathBuf>,
+        /// Also write the full report as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// Apply the custom-section policy (names kept in dev, dropped in release).
     #[command(after_help = "Example:\n  wasmrust normalize --mode release in.wasm -o out.wasm")]
     Normalize {
@@ -224,6 +240,20 @@ fn run(cli: Cli) -> Result<()> {
         Command::Componentize { input, o, wit, world } => {
             let world = wit.as_deref().map(|path| componentize::World { path, name: world.as_deref() });
             componentize::componentize(&input, &o, world.as_ref())
+        }
+        Command::Size { input, top, o, json } => {
+            let bytes = wasmrust::io::read(&input)?;
+            let report = wasmrust::size::size_report(&bytes).with_context(|| format!("failed to parse `{}`", input.display()))?;
+            let name = input.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let text = wasmrust::size::render(&name, &report, top);
+            if let Some(path) = json {
+                wasmrust::io::write_atomic(&path, &serde_json::to_vec_pretty(&report)?)?;
+            }
+            match o {
+                Some(path) => wasmrust::io::write_atomic(&path, text.as_bytes())?,
+                None => print!("{text}"),
+            }
+            Ok(())
         }
         Command::Diff { a, b, json } => {
             let (ba, bb) = (wasmrust::io::read(&a)?, wasmrust::io::read(&b)?);
