@@ -2,8 +2,9 @@
 # Bad input gives a clear error and a non-zero exit, never a corrupted output:
 # a Rust compile error, a malformed WIT file, a module too big for its
 # profile's memory, a component for a profile without the Component Model,
-# threads or SIMD on a profile without them, a WASI import in a browser module, and
-# a toolchain that does not match the lock. (Corrupted .wasm handed to the post-link subcommands is
+# threads or SIMD on a profile without them, a WASI import in a browser module, a
+# function doing more than its declared effects, and a toolchain that does not
+# match the lock. (Corrupted .wasm handed to the post-link subcommands is
 # covered by compiler/wasmrust/tests/cli.rs.)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -82,7 +83,17 @@ else
     "Analysis of target '//tests/memory:fits_embedded' failed"
 fi
 
-# 8. A toolchain that does not match the lock: names the tool, both hashes and the fix.
+# 8. A function doing more than its effect declaration: the post-link check names
+#    the function, the undeclared effect and the call path to its source.
+if bazel_in "$W" "$OUT" build //tests/effects:dishonest >"$log" 2>&1; then
+  fail undeclared_effect "the build succeeded"
+else
+  expect_contains undeclared_effect "$log" \
+    "//tests/effects:dishonest: functions do more than their \`#[wasm::effect]\` declarations allow" \
+    "\`report\` declares no effects (pure) but can \`js_call\`: report -> env::log"
+fi
+
+# 9. A toolchain that does not match the lock: names the tool, both hashes and the fix.
 python3 - "$W/toolchains/toolchain.lock.json" <<'PY'
 import json, sys
 p = sys.argv[1]; d = json.load(open(p))

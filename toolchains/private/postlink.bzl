@@ -1,4 +1,6 @@
-"""Post-link actions: `wasmrust opt`, `componentize`, `normalize`."""
+"""Post-link actions: `wasmrust opt`, `componentize`, `normalize`, `size`."""
+
+load("//platforms:profiles.bzl", "PROFILES")
 
 def _run(ctx, tools, subcommand, args_list, inputs, output, what):
     args = ctx.actions.args()
@@ -27,13 +29,17 @@ def normalize(ctx, tools, wasm, mode, out, triple = None, features = [], profile
 
     With `triple`, the module must also use only that target's WebAssembly
     features plus `features` (the profile's), and import WASI only on WASI
-    targets: a post-MVP instruction in an embedded module, or a WASI import
-    in a browser module, fails the build here, naming the target and `profile`."""
+    targets, and its functions may do only what their `#[wasm::effect]`
+    records declare: a post-MVP instruction in an embedded module, a WASI
+    import in a browser module, or an undeclared effect fails the build here,
+    naming the target and `profile`."""
     extra = ["--mode", mode]
     if triple:
         extra += ["--target", triple, "--label", str(ctx.label)]
         if profile:
             extra += ["--profile", profile]
+            if PROFILES[profile].js.startswith("yes"):
+                extra.append("--js-host")
         for f in features:
             extra += ["--feature", f]
     return _run(ctx, tools, "normalize", extra + [wasm.path], [wasm], out, "Normalizing")

@@ -126,6 +126,9 @@ enum Command {
         /// The host profile (for messages).
         #[arg(long)]
         profile: Option<String>,
+        /// The hosts run non-WASI imports in JavaScript (effects: `js_call`, not `io`).
+        #[arg(long)]
+        js_host: bool,
     },
 }
 
@@ -270,9 +273,9 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Normalize { input, o, mode, target, features, label, profile } => {
+        Command::Normalize { input, o, mode, target, features, label, profile, js_host } => {
             let allowed = target.map(|t| module_features(t, &features));
-            let host = target.map(|target| validate::Host { target, label: label.as_deref(), profile: profile.as_deref() });
+            let host = target.map(|target| validate::Host { target, label: label.as_deref(), profile: profile.as_deref(), js_host });
             normalize::normalize(&input, &o, mode, allowed.as_deref(), host.as_ref())
         }
     }

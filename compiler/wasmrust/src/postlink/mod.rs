@@ -5,6 +5,7 @@
 //! produces, and writes its output atomically.
 
 pub mod componentize;
+pub mod effects;
 pub mod normalize;
 pub mod optimize;
 pub mod validate;

@@ -4,7 +4,8 @@
 //! section, `producers`, DWARF, source maps and linker leftovers. Dev builds
 //! keep names (readable traps and profiles) and drop only linker leftovers.
 //! Sections the toolchain itself reads later (`component-type*`, WasmRust's
-//! own `wasmrust.*` markers) are always kept. Components are rewritten
+//! own `wasmrust.*` markers) are kept, except that release drops
+//! `wasmrust.effects` once this step has checked it. Components are rewritten
 //! recursively, so nested core modules follow the same policy.
 
 use crate::flags::{Mode, WasmFeature};
@@ -21,7 +22,8 @@ pub fn keeps(mode: Mode, name: &str) -> bool {
     let debug = name.starts_with(".debug") || name == "sourceMappingURL" || name == "external_debug_info";
     match mode {
         Mode::Dev => !linker_leftover,
-        Mode::Release => !(linker_leftover || debug || name == "name" || name == "producers"),
+        // `wasmrust.effects` is checked by `normalize` itself, before stripping.
+        Mode::Release => !(linker_leftover || debug || name == "name" || name == "producers" || name == "wasmrust.effects"),
     }
 }
 
@@ -63,12 +65,23 @@ pub fn strip_custom_sections(bytes: &[u8], mode: Mode) -> Result<Vec<u8>> {
 /// Applies the custom-section policy of `mode` to the module or component at
 /// `input`, writing `output`. With `features`, a core module must use only
 /// those WebAssembly features (the profile's), and with `host` only imports
-/// its hosts provide, or normalizing fails.
+/// its hosts provide and only the effects its functions declare
+/// (`wasmrust.effects`, see `postlink::effects`), or normalizing fails.
 pub fn normalize(input: &Path, output: &Path, mode: Mode, features: Option<&[WasmFeature]>, host: Option<&validate::Host<'_>>) -> Result<()> {
     let bytes = io::read(input)?;
     validate::validate(input, &bytes, features)?;
     if let Some(host) = host {
         validate::check_imports(input, &bytes, host)?;
+        let violations = crate::postlink::effects::check(input, &bytes, host.js_host)?;
+        if !violations.is_empty() {
+            let who = host.label.map_or_else(|| format!("`{}`", input.display()), str::to_string);
+            let list: Vec<String> = violations.iter().map(|v| format!("  {v}")).collect();
+            bail!(
+                "{who}: functions do more than their `#[wasm::effect]` declarations allow:\n{}\n\
+                 Declare the effect, or remove the call path that leads to it.",
+                list.join("\n")
+            );
+        }
     }
     let out = strip_custom_sections(&bytes, mode)?;
     validate::validate(output, &out, features)?;
@@ -104,10 +117,10 @@ mod tests {
     }
 
     #[test]
-    fn release_drops_names_and_producers_keeps_markers() {
+    fn release_drops_names_producers_and_checked_effects() {
         let m = module_with(&["name", "producers", "component-type:x", "wasmrust.effects", ".debug_info", "linking"]);
         let out = strip_custom_sections(&m, Mode::Release).unwrap();
-        assert_eq!(custom_section_names(&out).unwrap(), ["component-type:x", "wasmrust.effects"]);
+        assert_eq!(custom_section_names(&out).unwrap(), ["component-type:x"]);
     }
 
     #[test]

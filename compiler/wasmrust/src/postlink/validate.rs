@@ -127,6 +127,8 @@ pub struct Host<'a> {
     pub label: Option<&'a str>,
     /// The host profile, if known.
     pub profile: Option<&'a str>,
+    /// Whether the hosts run non-WASI imports in JavaScript (browser, node).
+    pub js_host: bool,
 }
 
 /// Fails when a core module imports WASI functions its target's hosts do not
