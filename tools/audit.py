@@ -98,29 +98,45 @@ def variations(work: Path) -> dict:
     return {"A": a, "B": b}
 
 
-def build(name: str, v: dict, targets: list, configs: list, log_dir: Path) -> dict:
-    """Builds `targets` under `v`; returns {output path: sha256} from the execution log, and more."""
-    exec_log = log_dir / f"exec-{name}.json"
-    for d in ("output_base",):
-        v[d].parent.mkdir(parents=True, exist_ok=True)
-    Path(v["env"]["HOME"]).mkdir(parents=True, exist_ok=True)
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **v["env"]}
-    cmd = ["bazel", f"--output_base={v['output_base']}", "build", *configs, *v["flags"],
-           f"--execution_log_json_file={exec_log}", "--color=no", "--curses=no", "--show_result=1000", *targets]
-    old = os.umask(v["umask"])
+def run_build(checkout: Path, output_base, targets: list, configs: list, flags=(), env=None, umask=None) -> str:
+    """`bazel build` in `checkout` (with its own output base when given); returns
+    Bazel's stderr, or raises AuditError with its tail when the build fails."""
+    startup = [f"--output_base={output_base}"] if output_base else []
+    cmd = ["bazel", *startup, "build", *configs, *flags, "--color=no", "--curses=no", "--show_result=1000", *targets]
+    old = os.umask(umask) if umask is not None else None
     try:
-        proc = subprocess.run(cmd, cwd=v["checkout"], env=env, capture_output=True, text=True)
+        proc = subprocess.run(cmd, cwd=checkout, env=env, capture_output=True, text=True)
     finally:
-        os.umask(old)
-        subprocess.run(["bazel", f"--output_base={v['output_base']}", "shutdown"], cwd=v["checkout"], env=env,
-                       capture_output=True)
-    (log_dir / f"build-{name}.log").write_text(proc.stderr)
+        if old is not None:
+            os.umask(old)
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.splitlines()[-25:])
-        raise AuditError(f"build {name} failed (exit {proc.returncode}) in {v['checkout']}:\n{tail}")
-    top_level = [line.strip() for line in proc.stderr.splitlines()
-                 if line.startswith("  bazel-") and not line.strip().endswith(":")]
-    return {"spawns": read_exec_log(exec_log), "top_level": top_level}
+        raise AuditError(f"the build of {' '.join(targets)} failed (exit {proc.returncode}) in {checkout}:\n{tail}")
+    return proc.stderr
+
+
+def top_level_outputs(stderr: str) -> list:
+    """The output paths Bazel lists under `Target //x up-to-date:` (relative to the checkout)."""
+    return [line.strip() for line in stderr.splitlines() if line.startswith("  bazel-") and not line.strip().endswith(":")]
+
+
+def shutdown(checkout: Path, output_base: Path, env=None) -> None:
+    subprocess.run(["bazel", f"--output_base={output_base}", "shutdown"], cwd=checkout, env=env, capture_output=True)
+
+
+def build(name: str, v: dict, targets: list, configs: list, log_dir: Path) -> dict:
+    """Builds `targets` under `v`; returns the spawns of Bazel's execution log and the top-level outputs."""
+    exec_log = log_dir / f"exec-{name}.json"
+    v["output_base"].parent.mkdir(parents=True, exist_ok=True)
+    Path(v["env"]["HOME"]).mkdir(parents=True, exist_ok=True)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **v["env"]}
+    try:
+        stderr = run_build(v["checkout"], v["output_base"], targets, configs,
+                           flags=[*v["flags"], f"--execution_log_json_file={exec_log}"], env=env, umask=v["umask"])
+    finally:
+        shutdown(v["checkout"], v["output_base"], env)
+    (log_dir / f"build-{name}.log").write_text(stderr)
+    return {"spawns": read_exec_log(exec_log), "top_level": top_level_outputs(stderr)}
 
 
 def read_exec_log(path: Path) -> list:
@@ -314,18 +330,6 @@ def subject_name(path: str) -> str:
     return path.split("/bin/", 1)[1] if "/bin/" in path else path
 
 
-def bazel_build(checkout: Path, output_base, targets: list, configs: list) -> list:
-    """Builds; returns the top-level outputs (paths relative to `checkout`)."""
-    startup = [f"--output_base={output_base}"] if output_base else []
-    proc = subprocess.run(["bazel", *startup, "build", *configs, "--color=no", "--curses=no", "--show_result=1000", *targets],
-                          cwd=checkout, capture_output=True, text=True)
-    if proc.returncode != 0:
-        tail = "\n".join(proc.stderr.splitlines()[-25:])
-        raise AuditError(f"the build of {' '.join(targets)} failed (exit {proc.returncode}) in {checkout}:\n{tail}")
-    return [line.strip() for line in proc.stderr.splitlines()
-            if line.startswith("  bazel-") and not line.strip().endswith(":")]
-
-
 def resolved_dependencies(tree_root: Path, source: dict) -> list:
     deps = [{"name": "source", "digest": {"gitTree": source["tree"]},
              "annotations": {"gitCommit": source["commit"], "dirty": source["dirty"]}}]
@@ -344,7 +348,7 @@ def cmd_provenance(args) -> int:
     configs = [f"--config={c}" for c in args.config]
     try:
         source = source_tree()
-        outputs = bazel_build(ROOT, None, args.targets, configs)
+        outputs = top_level_outputs(run_build(ROOT, None, args.targets, configs))
         if not outputs:
             raise AuditError("the build reported no outputs")
         statement = {
@@ -414,10 +418,10 @@ def cmd_verify(args) -> int:
         print(f"verify: rebuilding {' '.join(definition['externalParameters']['targets'])} from source tree {tree} ...",
               file=sys.stderr, flush=True)
         try:
-            outputs = bazel_build(checkout, work / "output_base", definition["externalParameters"]["targets"],
-                                  definition["externalParameters"]["configs"])
+            outputs = top_level_outputs(run_build(checkout, work / "output_base", definition["externalParameters"]["targets"],
+                                                  definition["externalParameters"]["configs"]))
         finally:
-            subprocess.run(["bazel", f"--output_base={work / 'output_base'}", "shutdown"], cwd=checkout, capture_output=True)
+            shutdown(checkout, work / "output_base")
         rebuilt = {subject_name(o): sha256(checkout / o) for o in outputs}
         ok = True
         for n, d in sorted(subjects.items()):

@@ -156,6 +156,13 @@ fn graph(bytes: &[u8]) -> Result<Graph> {
 /// Checks the declared effects of the module `bytes` (read from `path`).
 /// Returns the violations; no `wasmrust.effects` section means nothing to check.
 pub fn check(path: &std::path::Path, bytes: &[u8], js_host: bool) -> Result<Vec<Violation>> {
+    // Most modules declare nothing: find the section before decoding any code.
+    let declares = Parser::new(0)
+        .parse_all(bytes)
+        .any(|p| matches!(p, Ok(Payload::CustomSection(c)) if c.name() == wasm::effects::SECTION));
+    if !declares {
+        return Ok(Vec::new());
+    }
     let g = graph(bytes).with_context(|| format!("failed to read `{}`", path.display()))?;
     let Some(section) = &g.section else { return Ok(Vec::new()) };
     let names = layout(bytes)?.names;
