@@ -3,8 +3,9 @@
 # a Rust compile error, a malformed WIT file, a module too big for its
 # profile's memory, a component for a profile without the Component Model,
 # threads or SIMD on a profile without them, a WASI import in a browser module, a
-# function doing more than its declared effects, and a toolchain that does not
-# match the lock. (Corrupted .wasm handed to the post-link subcommands is
+# function doing more than its declared effects, a third-party crate that
+# cannot build for the profile's target, a stale Cargo.lock, and a toolchain
+# that does not match the lock. (Corrupted .wasm handed to the post-link subcommands is
 # covered by compiler/wasmrust/tests/cli.rs.)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -78,7 +79,26 @@ build_fails undeclared_effect "//tests/effects:dishonest" \
   "//tests/effects:dishonest: functions do more than their \`#[wasm::effect]\` declarations allow" \
   "\`report\` declares no effects (pure) but can \`js_call\`: report -> env::log"
 
-# 9. A toolchain that does not match the lock: names the tool, both hashes and the fix.
+# 9. A third-party crate that cannot build for the profile's target (serde_json's
+#    `std` feature on wasm32v1-none): rustc's error, then the crate, its target
+#    and how the root Cargo.toml reaches it.
+build_fails crate_needs_std_on_embedded "@crates//:serde_json --//platforms:profile=embedded" \
+  "can't find crate for \`std\`" \
+  "for wasm32v1-none; third-party crate" \
+  "needed by: third_party -> serde_json"
+
+# 10. A Cargo.lock that no longer matches Cargo.toml: the fetch fails naming both
+#     and the command that updates the lock; the lock is not touched.
+cp "$W/third_party/crates/Cargo.toml" "$SCRATCH/bad/Cargo.toml.orig"
+sed -i 's/^\[dependencies\]$/[dependencies]\nitoa = "1"/' "$W/third_party/crates/Cargo.toml"
+cp "$W/third_party/crates/Cargo.lock" "$SCRATCH/bad/Cargo.lock.before"
+build_fails stale_cargo_lock "@crates//:serde" \
+  "//third_party/crates:Cargo.lock is out of date with //third_party/crates:Cargo.toml" \
+  "Fix: cargo update --workspace --manifest-path third_party/crates/Cargo.toml"
+cmp -s "$W/third_party/crates/Cargo.lock" "$SCRATCH/bad/Cargo.lock.before" || fail stale_cargo_lock "the build changed Cargo.lock"
+cp "$SCRATCH/bad/Cargo.toml.orig" "$W/third_party/crates/Cargo.toml"
+
+# 11. A toolchain that does not match the lock: names the tool, both hashes and the fix.
 python3 - "$W/toolchains/toolchain.lock.json" <<'PY'
 import json, sys
 p = sys.argv[1]; d = json.load(open(p))

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Shared remote cache across checkouts, against a real server: nginx with
 # WebDAV PUT on 127.0.0.1 as Bazel's HTTP cache.
-#  1. checkout A builds //app:component --config=release and uploads;
+#  1. checkout A builds //app:component and a test module using third-party
+#     crates (serde + derive, serde_json, sha2: proc macros, build scripts)
+#     with --config=release, and uploads;
 #  2. checkout B, at another path with an empty output base, builds the same
-#     target with every action a remote cache hit (zero local executions,
+#     targets with every action a remote cache hit (zero local executions,
 #     counted from Bazel's own process summary) and byte-identical outputs,
 #     and uploads nothing (no PUT in nginx's access log);
 #  3. with every cached blob corrupted, Bazel does not use them and the
@@ -28,7 +30,11 @@ fresh_copy "$A"
 fresh_copy "$B"
 
 
-if ! bazel_in "$A" "$D/root-a" build //app:component --config=release "$CACHE" >"$D/a.log" 2>&1; then
+# The headline target, and one that compiles and runs crates.io code (tests/crates).
+TARGETS="//app:component //tests/crates:crates_test_wasmtime"
+
+# shellcheck disable=SC2086
+if ! bazel_in "$A" "$D/root-a" build $TARGETS --config=release "$CACHE" >"$D/a.log" 2>&1; then
   fail remote_cache_upload "build A failed" "$(tail -20 "$D/a.log")"
 else
   uploads=$(find "$D/store/cas" -type f 2>/dev/null | wc -l)
@@ -37,7 +43,8 @@ else
 fi
 
 lines_a=$(wc -l <"$D/access.log")
-if ! bazel_in "$B" "$D/root-b" build //app:component --config=release "$CACHE" >"$D/b.log" 2>&1; then
+# shellcheck disable=SC2086
+if ! bazel_in "$B" "$D/root-b" build $TARGETS --config=release "$CACHE" >"$D/b.log" 2>&1; then
   fail remote_cache_cross_checkout_hits "build B failed" "$(tail -20 "$D/b.log")"
 else
   expect_all_hits remote_cache_cross_checkout_hits "$D/a.log" "$D/b.log" "$A/bazel-out" "$B/bazel-out"
@@ -58,7 +65,8 @@ lines_b=$(wc -l <"$D/access.log")
 find "$D/store/cas" -type f -print0 | xargs -0 -n1 sh -c 'n=$(stat -c %s "$0"); head -c "$n" /dev/zero | tr "\\0" x >"$0.bad" && mv "$0.bad" "$0"'
 C=$SCRATCH/cache/c/wasmrust
 fresh_copy "$C"
-if ! bazel_in "$C" "$D/root-corrupt" build //app:component --config=release "$CACHE" >"$D/corrupt.log" 2>&1; then
+# shellcheck disable=SC2086
+if ! bazel_in "$C" "$D/root-corrupt" build $TARGETS --config=release "$CACHE" >"$D/corrupt.log" 2>&1; then
   fail remote_cache_corrupt_blobs_not_used "the build failed on corrupted blobs" "$(grep -E 'ERROR|WARNING' "$D/corrupt.log" | head -5)"
 elif ! diff <(app_digests "$A/bazel-out") <(app_digests "$C/bazel-out") >/dev/null; then
   fail remote_cache_corrupt_blobs_not_used "a corrupted blob reached the outputs"

@@ -13,8 +13,10 @@ ROOT=$PWD
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 
-# Pinned packages: everything in the toolchain lock, plus the build tools.
-TOOLS_PACKAGES="bazel-bootstrap=4.2.3+ds-9 bazel-platforms=0.0.2-2 python3 git ca-certificates gcc"
+# Pinned packages: everything in the toolchain lock, plus the build tools
+# (cargo-web: Debian's cargo of the same release as rustc-web, with which
+# @crates vendors and plans third-party crates; it compiles nothing).
+TOOLS_PACKAGES="bazel-bootstrap=4.2.3+ds-9 bazel-platforms=0.0.2-2 cargo-web=1.96.0+dfsg1-1~deb12u2 python3 git ca-certificates gcc"
 # What the tests start or run (not pinned: they check the build, they are not part of it;
 # Debian's security updates move chromium forward), except python3-venv: BuildGrid's
 # venv must get the Python 3.11 its requirements were locked on. wasm_test runs

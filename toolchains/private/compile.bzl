@@ -1,6 +1,8 @@
 """The compile action: one rustc invocation through `wasmrust rustc`."""
 
-load(":providers.bzl", "WasmCrateInfo")
+load(":providers.bzl", "CargoBuildScriptInfo", "WasmCrateInfo")
+
+HOST_TRIPLE = "x86_64-unknown-linux-gnu"
 
 def crate_root(ctx, kind):
     """The crate root: `crate_root`, else lib.rs/main.rs among `srcs`, else the only source."""
@@ -44,7 +46,7 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
     args.add("--metadata", metadata)
     return args
 
-def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], cfgs = []):
+def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], cfgs = [], env = {}, context = None):
     """Registers the rustc action for the rule in `ctx`; returns its WasmCrateInfo.
 
     Args:
@@ -62,6 +64,11 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
       extra_inputs: more files the action reads (linker files, host std).
       extra_deps: targets with WasmCrateInfo the rule adds to `deps` (the test harness).
       cfgs: `--cfg` values (`test` for test modules).
+      env: rustc's environment for `env!` (`${pwd}` is the absolute working directory).
+      context: added to the error when rustc fails (a third-party crate's dependency path).
+
+    The rule may also have `aliases` (dep target -> extern name) and
+    `build_script` (a CargoBuildScriptInfo whose cfgs, env and OUT_DIR apply).
     """
     name = crate_name(ctx)
     root = crate_root(ctx, kind)
@@ -69,15 +76,22 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
     for d in deps:
         if d.is_proc_macro:
             fail("{}: `{}` is a proc macro; list it in `proc_macro_deps`, not `deps`".format(ctx.label, d.name))
+        if (d.triple == HOST_TRIPLE) != (triple == HOST_TRIPLE):
+            fail("{}: dependency `{}` is built for {}, but this crate is built for {}; host crates (proc macros, build scripts) and wasm crates cannot depend on each other".format(ctx.label, d.name, d.triple, triple))
     macros = [d[WasmCrateInfo] for d in getattr(ctx.attr, "proc_macro_deps", [])]
-    transitive = depset(transitive = [d.transitive_outputs for d in deps])
+    aliases = {t.label: n for t, n in getattr(ctx.attr, "aliases", {}).items()}
+    build_script = getattr(ctx.attr, "build_script", None)
+    build_script = build_script[CargoBuildScriptInfo] if build_script else None
+    # A crate loads its proc macros' .so when dependants compile: they are found like rlibs.
+    transitive = depset([m.output for m in macros], transitive = [d.transitive_outputs for d in deps])
 
     args = driver_args(ctx, tools, kind, triple, mode, name, ctx.attr.edition, root, out, opt_level, "{}-{}".format(name, str(ctx.label)))
     args.add_all(target_features, before_each = "--target-feature")
     args.add_all(ctx.attr.crate_features, before_each = "--feature")
     args.add_all(cfgs, before_each = "--cfg")
-    for d in deps + macros:
-        args.add("--extern", "{}={}".format(d.name, d.output.path))
+    for target in getattr(ctx.attr, "deps", []) + extra_deps + getattr(ctx.attr, "proc_macro_deps", []):
+        d = target[WasmCrateInfo]
+        args.add("--extern", "{}={}".format(aliases.get(target.label, d.name), d.output.path))
     args.add_all(transitive, map_each = _dirname, before_each = "--dependency-dir", uniquify = True)
     if sysroot:
         args.add("--sysroot", sysroot.root)
@@ -87,10 +101,19 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
         for flag, value in [("--stack-size", memory.stack_size), ("--initial-memory", memory.initial_memory), ("--max-memory", memory.max_memory)]:
             if value:
                 args.add(flag, str(value))
+    for k, v in sorted(env.items()):
+        args.add("--env", "{}={}".format(k, v))
+    script_files = []
+    if build_script:
+        args.add("--build-script-flags", build_script.flags)
+        args.add("--out-dir", build_script.out_dir.path)
+        script_files = [build_script.flags, build_script.out_dir]
+    if context:
+        args.add("--context", context)
     args.add("--")
     args.add_all(ctx.attr.rustc_flags)
 
-    inputs = [ctx.files.srcs, ctx.files.compile_data, tools.rustc_files, extra_inputs, [root]]
+    inputs = [ctx.files.srcs, ctx.files.compile_data, tools.rustc_files, extra_inputs, [root], script_files]
     ctx.actions.run(
         executable = tools.driver,
         arguments = [args],

@@ -40,3 +40,11 @@ WasmComponentInfo = provider(
         "profile": "str: the host profile it was built for.",
     },
 )
+
+CargoBuildScriptInfo = provider(
+    doc = "What a Cargo build script told rustc, from `wasmrust build-script`.",
+    fields = {
+        "flags": "File: one `cfg=`, `check-cfg=` or `env=` line per directive (`${pwd}` for the working directory).",
+        "out_dir": "File: the OUT_DIR tree the script wrote.",
+    },
+)

@@ -1,7 +1,7 @@
 """wasm_rust_library, wasm_rust_binary and wasm_rust_proc_macro."""
 
 load("//platforms:profiles.bzl", "PROFILES")
-load(":compile.bzl", "CRATE_ATTRS", "compile_crate", "crate_name")
+load(":compile.bzl", "CRATE_ATTRS", "HOST_TRIPLE", "compile_crate", "crate_name")
 load(":postlink.bzl", "normalize", "optimize", "size_report")
 load(":providers.bzl", "WasmCrateInfo", "WasmModuleInfo")
 load(":settings.bzl", "build_mode", "profile_transition")
@@ -23,7 +23,11 @@ def _wasm_deps_attrs():
         "proc_macro_deps": attr.label_list(providers = [WasmCrateInfo], cfg = "exec", doc = "`wasm_rust_proc_macro` dependencies, built for the exec platform."),
     }
 
-def _library_impl(ctx):
+# Attributes of a wasm library (also those of generated third-party crates).
+WASM_LIBRARY_ATTRS = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **_wasm_deps_attrs())))
+
+def library_impl(ctx, **kwargs):
+    """Compiles a wasm library for the active profile; `kwargs` go to `compile_crate`."""
     tc = ctx.toolchains[TOOLCHAIN_TYPE]
     tools = tool_context(ctx)
     out = ctx.actions.declare_file("{}/lib{}.rlib".format(ctx.label.name, crate_name(ctx)))
@@ -37,11 +41,15 @@ def _library_impl(ctx):
         sysroot = tc.sysroot,
         opt_level = tc.release_opt,
         target_features = tc.features,
+        **kwargs
     )
     return [
         DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = ctx.files.data)),
         info,
     ]
+
+def _library_impl(ctx):
+    return library_impl(ctx)
 
 wasm_rust_library = rule(
     implementation = _library_impl,
@@ -55,7 +63,7 @@ Example:
         deps = [":util"],
     )
 """,
-    attrs = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **_wasm_deps_attrs()))),
+    attrs = WASM_LIBRARY_ATTRS,
     toolchains = [TOOLCHAIN_TYPE],
     incompatible_use_toolchain_transition = True,
     cfg = profile_transition,
@@ -157,16 +165,28 @@ Example:
     cfg = profile_transition,
 )
 
-def _proc_macro_impl(ctx):
-    tools = tool_context(ctx)
-    out = ctx.actions.declare_file("{}/lib{}.so".format(ctx.label.name, crate_name(ctx)))
+def host_sysroot(ctx):
+    """The host standard library (`_host_std`) as a `--sysroot` for exec-platform crates."""
     host_std = ctx.files._host_std
-    sysroot = struct(
-        root = host_std[0].path[:-len("/lib/rustlib/x86_64-unknown-linux-gnu/lib/" + host_std[0].basename)],
+    return struct(
+        root = host_std[0].path[:-len("/lib/rustlib/{}/lib/{}".format(HOST_TRIPLE, host_std[0].basename))],
         files = depset(host_std),
     )
-    info = compile_crate(ctx, tools, "proc-macro", "x86_64-unknown-linux-gnu", "release", out, sysroot = sysroot)
+
+HOST_ATTRS = {
+    "deps": attr.label_list(providers = [WasmCrateInfo], doc = "Host library dependencies (built for the exec platform)."),
+    "_host_std": attr.label(default = Label("@wasm_toolchain//:host_std"), cfg = "exec"),
+}
+
+def proc_macro_impl(ctx, **kwargs):
+    """Compiles a proc macro for the exec platform; `kwargs` go to `compile_crate`."""
+    tools = tool_context(ctx)
+    out = ctx.actions.declare_file("{}/lib{}.so".format(ctx.label.name, crate_name(ctx)))
+    info = compile_crate(ctx, tools, "proc-macro", HOST_TRIPLE, "release", out, sysroot = host_sysroot(ctx), **kwargs)
     return [DefaultInfo(files = depset([out])), info]
+
+def _proc_macro_impl(ctx):
+    return proc_macro_impl(ctx)
 
 wasm_rust_proc_macro = rule(
     implementation = _proc_macro_impl,
@@ -177,7 +197,5 @@ Example:
 
     wasm_rust_proc_macro(name = "macros", srcs = ["macros/lib.rs"])
 """,
-    attrs = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **{
-        "_host_std": attr.label(default = Label("@wasm_toolchain//:host_std"), cfg = "exec"),
-    })),
+    attrs = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **HOST_ATTRS)),
 )

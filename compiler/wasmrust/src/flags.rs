@@ -20,7 +20,8 @@ pub enum Target {
     Wasm32Wasip1,
     /// WASI preview 2 (component model hosts such as wasmtime).
     Wasm32Wasip2,
-    /// The exec platform, for proc-macro crates.
+    /// The exec platform: proc-macro crates, their dependencies and Cargo
+    /// build scripts.
     Host,
 }
 
@@ -172,6 +173,9 @@ pub enum CrateKind {
     ProcMacro,
 }
 
+/// The crate kinds a host (exec platform) crate may have.
+const HOST_KINDS: [CrateKind; 3] = [CrateKind::Lib, CrateKind::Bin, CrateKind::ProcMacro];
+
 impl FromStr for CrateKind {
     type Err = anyhow::Error;
     fn from_str(s: &str) -> Result<Self> {
@@ -292,6 +296,8 @@ pub struct Invocation {
     pub features: Vec<String>,
     /// Plain `--cfg` values.
     pub cfgs: Vec<String>,
+    /// `--check-cfg` values (from a build script's `rustc-check-cfg`).
+    pub check_cfgs: Vec<String>,
     /// `--extern NAME=PATH` (NAME may carry a `priv:` prefix for sysroot crates).
     pub externs: Vec<(String, String)>,
     /// `-L dependency=DIR` search directories.
@@ -313,13 +319,41 @@ pub struct Invocation {
 impl Invocation {
     fn opt_level(&self) -> &str {
         match (self.kind, self.mode) {
+            // Host code (proc macros, build scripts and their deps) runs only
+            // at build time: compiling it fast matters more than its speed.
+            _ if self.target == Target::Host => "1",
             // std is always optimized: an unoptimized std doubles the dev
             // rebuild's codegen (more of it is monomorphized into user code).
             (CrateKind::Sysroot, Mode::Dev) => "2",
-            (CrateKind::ProcMacro, _) => "1",
             (_, Mode::Dev) => "1",
             (_, Mode::Release) => &self.release_opt_level,
         }
+    }
+
+    /// Whether the release policy (no debug assertions, one codegen unit,
+    /// LTO for linked modules) applies: never for host crates.
+    fn release(&self) -> bool {
+        !debug_assertions(self.target, self.mode)
+    }
+
+    /// Rejects kinds the target cannot have: proc macros are host-only, and
+    /// the host builds only libraries, binaries and proc macros.
+    fn check_kind(&self) -> Result<()> {
+        if self.kind == CrateKind::ProcMacro && self.target != Target::Host {
+            bail!(
+                "proc-macro crates build for the exec platform (x86_64-unknown-linux-gnu): crate `{}` has target `{}`",
+                self.crate_name,
+                self.target
+            );
+        }
+        if self.target == Target::Host && !HOST_KINDS.contains(&self.kind) {
+            bail!(
+                "crates for the exec platform (x86_64-unknown-linux-gnu) are lib, bin or proc-macro: crate `{}` has kind {:?}",
+                self.crate_name,
+                self.kind
+            );
+        }
+        Ok(())
     }
 
     fn needs_bootstrap(&self) -> bool {
@@ -327,16 +361,24 @@ impl Invocation {
     }
 }
 
+/// Whether user crates for `target` in `mode` are compiled with debug
+/// assertions and overflow checks: in dev, and always for host crates (they
+/// run only at build time, where a failed check is cheap and a silent
+/// overflow is not). Build scripts see the same as `CARGO_CFG_DEBUG_ASSERTIONS`.
+pub fn debug_assertions(target: Target, mode: Mode) -> bool {
+    mode == Mode::Dev || target == Target::Host
+}
+
 /// The full rustc argument list for `inv` (without the rustc path itself).
 pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
     if !OPT_LEVELS.contains(&inv.release_opt_level.as_str()) {
         bail!("invalid opt-level `{}`; expected one of {}", inv.release_opt_level, OPT_LEVELS.join(", "));
     }
-    if (inv.kind == CrateKind::ProcMacro) != (inv.target == Target::Host) {
-        bail!("proc-macro crates build for the exec platform (and only they do): crate `{}` has target `{}`", inv.crate_name, inv.target);
-    }
+    inv.check_kind()?;
+    let host = inv.target == Target::Host;
     inv.memory.check().map_err(|e| anyhow::anyhow!("crate `{}`: {e}", inv.crate_name))?;
-    if inv.kind.links() && inv.linker.is_none() {
+    // The host links with the system's `cc`; only wasm modules need rust-lld.
+    if inv.kind.links() && !host && inv.linker.is_none() {
         bail!("crate `{}` links a module but no linker was given", inv.crate_name);
     }
     let mut a: Vec<String> = Vec::new();
@@ -347,7 +389,7 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
     push(inv.src.clone());
     push("-o".into());
     push(inv.out.clone());
-    if inv.target != Target::Host {
+    if !host {
         push(format!("--target={}", inv.target));
     }
     push(format!("-Copt-level={}", inv.opt_level()));
@@ -356,11 +398,12 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
     // No absolute path may reach an output: the working directory (Bazel's
     // execroot, different on every machine) becomes `.`.
     push(format!("--remap-path-prefix={}=.", inv.cwd));
-    if inv.kind != CrateKind::ProcMacro {
-        // wasm has no unwinding; abort is also smaller.
+    if !host {
+        // wasm has no unwinding; abort is also smaller. Host crates keep
+        // unwind: proc macros (and so their dependencies) require it.
         push("-Cpanic=abort".into());
     }
-    let release = inv.mode == Mode::Release && inv.kind != CrateKind::ProcMacro;
+    let release = inv.release();
     match inv.kind {
         CrateKind::Sysroot => {
             push("-Zforce-unstable-if-unmarked".into());
@@ -390,7 +433,7 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
         push("-Clto=fat".into());
         push("-Cstrip=debuginfo".into());
     }
-    if !inv.target_features.is_empty() && inv.target != Target::Host {
+    if !inv.target_features.is_empty() && !host {
         let f: Vec<_> = inv.target_features.iter().map(|f| format!("+{f}")).collect();
         push(format!("-Ctarget-feature={}", f.join(",")));
     }
@@ -398,7 +441,7 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
         push(format!("--sysroot={sysroot}"));
     }
     if let Some(linker) = &inv.linker {
-        if inv.kind.links() {
+        if inv.kind.links() && !host {
             push(format!("-Clinker={linker}"));
             for arg in inv.memory.link_args() {
                 push(arg);
@@ -414,6 +457,16 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
     for c in &inv.cfgs {
         push(format!("--cfg={c}"));
     }
+    if !inv.check_cfgs.is_empty() {
+        // Any `--check-cfg` turns checking on; cargo then also declares
+        // `docsrs`, `test` and the features (all of them, which are not known
+        // here, so any value), so only the build script's own cfgs are checked.
+        push("--check-cfg=cfg(docsrs,test)".into());
+        push("--check-cfg=cfg(feature,values(any()))".into());
+        for c in &inv.check_cfgs {
+            push(format!("--check-cfg={c}"));
+        }
+    }
     for d in &inv.dependency_dirs {
         push(format!("-Ldependency={d}"));
     }
@@ -426,13 +479,14 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
 
 /// The environment rustc runs with: nothing from the caller's environment
 /// except what is listed here, so TZ, LANG, HOME and the like cannot matter.
+/// Sorted by name; when `extra` sets a name twice, the last value wins.
 pub fn rustc_env(inv: &Invocation, extra: &[(String, String)], library_path: Option<&str>) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = Vec::new();
     if inv.needs_bootstrap() {
         // The standard library is built with unstable flags, as upstream does.
         env.push(("RUSTC_BOOTSTRAP".into(), "1".into()));
     }
-    if inv.kind == CrateKind::ProcMacro {
+    if inv.target == Target::Host {
         // The host linker driver (`cc`) finds `ld` through PATH.
         env.push(("PATH".into(), "/usr/bin:/bin".into()));
     }
@@ -441,8 +495,15 @@ pub fn rustc_env(inv: &Invocation, extra: &[(String, String)], library_path: Opt
         env.push(("LD_LIBRARY_PATH".into(), p.into()));
     }
     env.extend(extra.iter().cloned());
-    env.sort();
-    env
+    let map: std::collections::BTreeMap<String, String> = env.into_iter().collect();
+    map.into_iter().collect()
+}
+
+/// Replaces the literal `${pwd}` in `value` with the absolute working
+/// directory `pwd` (build-script outputs and `--env` values are written
+/// relative to it, so they are the same in every checkout).
+pub fn expand_pwd(value: &str, pwd: &str) -> String {
+    value.replace("${pwd}", pwd)
 }
 
 #[cfg(test)]
@@ -463,6 +524,7 @@ mod tests {
             metadata: "demo-app".into(),
             features: vec!["std".into()],
             cfgs: vec![],
+            check_cfgs: vec![],
             externs: vec![("core".into(), "sr/libcore.rlib".into())],
             dependency_dirs: vec![],
             sysroot: Some("bazel-out/sysroot".into()),
@@ -538,9 +600,69 @@ mod tests {
         let a = rustc_args(&inv(CrateKind::ProcMacro, Mode::Release)).unwrap();
         assert!(!a.iter().any(|x| x.starts_with("--target")));
         assert!(has(&a, "--extern=proc_macro"));
-        let mut bad = inv(CrateKind::Lib, Mode::Dev);
-        bad.target = Target::Host;
-        assert!(rustc_args(&bad).unwrap_err().to_string().contains("exec platform"));
+        for kind in [CrateKind::Cdylib, CrateKind::Sysroot] {
+            let mut bad = inv(kind, Mode::Dev);
+            bad.target = Target::Host;
+            let e = rustc_args(&bad).unwrap_err().to_string();
+            assert!(e.contains("exec platform") && e.contains("lib, bin or proc-macro"), "{e}");
+        }
+        let mut bad = inv(CrateKind::ProcMacro, Mode::Dev);
+        bad.target = Target::Wasm32v1None;
+        let e = rustc_args(&bad).unwrap_err().to_string();
+        assert!(e.contains("exec platform") && e.contains("wasm32v1-none"), "{e}");
+    }
+
+    fn host(kind: CrateKind, mode: Mode) -> Invocation {
+        let mut i = inv(kind, mode);
+        i.target = Target::Host;
+        i.sysroot = Some("external/wasm_toolchain/host".into());
+        i.target_features = vec![WasmFeature::Simd128];
+        i.memory = Memory { stack_size: Some(16384), ..Memory::default() };
+        i
+    }
+
+    #[test]
+    fn host_crates_unwind_and_build_fast_in_every_mode() {
+        for kind in [CrateKind::Lib, CrateKind::Bin, CrateKind::ProcMacro] {
+            for mode in [Mode::Dev, Mode::Release] {
+                let a = rustc_args(&host(kind, mode)).unwrap();
+                for f in ["-Copt-level=1", "-Ccodegen-units=16", "--sysroot=external/wasm_toolchain/host"] {
+                    assert!(has(&a, f), "{kind:?} {mode:?}: missing {f} in {a:?}");
+                }
+                let banned = ["-Cpanic", "-Clto", "-Clinker", "-Clink-arg", "--target", "-Ctarget-feature"];
+                assert!(!a.iter().any(|x| banned.iter().any(|b| x.starts_with(b))), "{kind:?} {mode:?}: {a:?}");
+                assert_eq!(has(&a, "--extern=proc_macro"), kind == CrateKind::ProcMacro, "{kind:?}");
+                let env = rustc_env(&host(kind, mode), &[], None);
+                assert!(env.contains(&("PATH".to_string(), "/usr/bin:/bin".to_string())), "{kind:?}: {env:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn host_binaries_are_bins_linked_by_the_system_cc() {
+        let mut i = host(CrateKind::Bin, Mode::Release);
+        let a = rustc_args(&i).unwrap();
+        assert!(has(&a, "--crate-type=bin"), "{a:?}");
+        i.linker = None;
+        assert!(rustc_args(&i).is_ok(), "a host bin needs no linker argument");
+        assert!(has(&rustc_args(&host(CrateKind::Lib, Mode::Dev)).unwrap(), "--crate-type=rlib"));
+        assert!(rustc_env(&inv(CrateKind::Bin, Mode::Dev), &[], None).is_empty(), "wasm crates get no PATH");
+    }
+
+    #[test]
+    fn build_script_cfgs_and_env_reach_rustc() {
+        let mut i = inv(CrateKind::Lib, Mode::Dev);
+        i.cfgs = vec!["fast_arithmetic=\"64\"".into()];
+        i.check_cfgs = vec!["cfg(fast_arithmetic, values(\"32\", \"64\"))".into()];
+        let a = rustc_args(&i).unwrap();
+        assert!(has(&a, "--cfg=fast_arithmetic=\"64\""), "{a:?}");
+        assert!(has(&a, "--check-cfg=cfg(fast_arithmetic, values(\"32\", \"64\"))"), "{a:?}");
+        assert!(has(&a, "--check-cfg=cfg(feature,values(any()))"), "{a:?}");
+        assert!(!rustc_args(&inv(CrateKind::Lib, Mode::Dev)).unwrap().iter().any(|x| x.starts_with("--check-cfg")));
+        let extra = [("A".to_string(), "1".to_string()), ("OUT_DIR".to_string(), "/x/o".to_string()), ("A".to_string(), "2".to_string())];
+        let env = rustc_env(&i, &extra, None);
+        assert_eq!(env, vec![("A".to_string(), "2".to_string()), ("OUT_DIR".to_string(), "/x/o".to_string())]);
+        assert_eq!(expand_pwd("${pwd}/out/a.rs:${pwd}", "/e"), "/e/out/a.rs:/e");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //!
 //! * [`flags`] owns the rustc flag policy for every (target, mode, crate kind).
 //! * [`rustc`] runs rustc with exactly those flags and a clean environment.
+//! * [`build_script`] runs a Cargo build script hermetically and records the
+//!   cfgs and environment it asks of rustc in a flags file.
 //! * [`postlink`] holds the post-link passes: validate, optimize, componentize
 //!   and normalise. Each reads a whole module, checks it, and writes its output
 //!   atomically, so a failing pass never leaves a partial file behind.
@@ -14,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod build_script;
 pub mod diff;
 pub mod flags;
 pub mod io;

@@ -1,14 +1,15 @@
 //! `wasmrust`: the host tool WasmRust's Bazel actions run.
 //!
 //! Every subcommand is one action kind: `rustc` compiles one crate with the
-//! toolchain's flag policy; `validate`, `opt`, `componentize` and `normalize`
+//! toolchain's flag policy; `build-script` runs a Cargo build script; `validate`, `opt`, `componentize` and `normalize`
 //! are the post-link pipeline. Errors print as `error: ...` followed by the
 //! chain of causes, and the exit status is 1.
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
-use wasmrust::flags::{CrateKind, Invocation, Memory, Mode, Target, WasmFeature, module_features};
+use wasmrust::build_script::{self, BuildScript};
+use wasmrust::flags::{CrateKind, Invocation, Memory, Mode, Target, WasmFeature, expand_pwd, module_features};
 use wasmrust::postlink::{componentize, normalize, optimize, validate};
 
 #[derive(Parser)]
@@ -23,6 +24,11 @@ enum Command {
     /// Compile one crate with the flag policy for its target, mode and kind.
     #[command(after_help = "Example:\n  wasmrust rustc --rustc external/wasm_toolchain/bin/rustc --target wasm32-wasip2 \\\n    --mode release --kind lib --crate-name app --edition 2024 --src app/src/lib.rs \\\n    --out bazel-out/app/libapp.rlib --sysroot bazel-out/sysroot")]
     Rustc(RustcArgs),
+    /// Run a compiled Cargo build script as cargo does (clean environment, cargo's
+    /// variables, OUT_DIR), and write the cfgs and env it asks for to a flags file
+    /// for `wasmrust rustc --build-script-flags`.
+    #[command(after_help = "Example:\n  wasmrust build-script --script bazel-out/k8-opt-exec/bin/zmij_build_script \\\n    --rustc external/wasm_toolchain/bin/rustc --library-path external/wasm_toolchain/lib \\\n    --sysroot external/wasm_toolchain/host --target wasm32v1-none --mode release \\\n    --manifest-dir external/crates/vendor/zmij-1.0.23 --pkg-name zmij --pkg-version 1.0.23 \\\n    --feature std --out-dir bazel-out/zmij.out_dir --flags-out bazel-out/zmij.flags \\\n    --context 'third-party crate zmij 1.0.23, needed by: third_party -> serde_json -> zmij'\n\nFlags file lines: cfg=VALUE, check-cfg=VALUE, env=NAME=VALUE (${pwd} = working directory).")]
+    BuildScript(BuildScriptArgs),
     /// Check that a module or component is valid for a set of features.
     #[command(after_help = "Example:\n  wasmrust validate --target wasm32v1-none app.wasm --stamp app.valid")]
     Validate {
@@ -186,12 +192,67 @@ struct RustcArgs {
     /// Maximum linear memory in bytes (linked modules).
     #[arg(long)]
     max_memory: Option<u64>,
-    /// KEY=VALUE set in rustc's environment (for `env!`).
+    /// KEY=VALUE set in rustc's environment (for `env!`); `${pwd}` becomes the working directory.
     #[arg(long = "env", value_parser = parse_pair)]
     env: Vec<(String, String)>,
+    /// A flags file written by `wasmrust build-script` (cfg, check-cfg and env lines).
+    #[arg(long)]
+    build_script_flags: Option<PathBuf>,
+    /// The build script's OUT_DIR (set, made absolute, in rustc's environment).
+    #[arg(long)]
+    out_dir: Option<PathBuf>,
+    /// Appended to the error when rustc fails (e.g. which third-party crate this is, and who needs it).
+    #[arg(long)]
+    context: Option<String>,
     /// The user's `rustc_flags`, after `--`.
     #[arg(last = true)]
     user_flags: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct BuildScriptArgs {
+    /// The compiled build script (a host executable).
+    #[arg(long)]
+    script: PathBuf,
+    /// The pinned rustc (the script's RUSTC).
+    #[arg(long)]
+    rustc: PathBuf,
+    /// Directory of the toolchain's shared libraries (LD_LIBRARY_PATH).
+    #[arg(long)]
+    library_path: PathBuf,
+    /// The sysroot for the script's own rustc probes (in CARGO_ENCODED_RUSTFLAGS).
+    #[arg(long)]
+    sysroot: Option<PathBuf>,
+    /// The target the crate is built for (TARGET and CARGO_CFG_*).
+    #[arg(long)]
+    target: Target,
+    #[arg(long)]
+    mode: Mode,
+    /// The crate's directory (CARGO_MANIFEST_DIR; the script runs there).
+    #[arg(long)]
+    manifest_dir: PathBuf,
+    #[arg(long)]
+    pkg_name: String,
+    #[arg(long)]
+    pkg_version: String,
+    /// An enabled cargo feature (CARGO_FEATURE_<NAME>=1).
+    #[arg(long = "feature")]
+    features: Vec<String>,
+    /// The package's `links` key (CARGO_MANIFEST_LINKS).
+    #[arg(long)]
+    links: Option<String>,
+    /// OUT_DIR: emptied, then filled by the script.
+    #[arg(long)]
+    out_dir: PathBuf,
+    /// Where to write the flags file.
+    #[arg(long)]
+    flags_out: PathBuf,
+    /// Appended to errors (e.g. which third-party crate this is, and who needs it).
+    #[arg(long)]
+    context: Option<String>,
+    /// KEY=VALUE added to the script's environment; `${pwd}` becomes the working directory.
+    #[arg(long = "env", value_parser = parse_pair)]
+    env: Vec<(String, String)>,
 }
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
@@ -204,6 +265,21 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Rustc(a) => {
             let cwd = std::env::current_dir().context("failed to read the working directory")?;
+            let pwd = cwd.to_string_lossy().into_owned();
+            let mut script = build_script::RustcFlags::default();
+            if let Some(path) = &a.build_script_flags {
+                let text = String::from_utf8(wasmrust::io::read(path)?)
+                    .with_context(|| format!("`{}` is not UTF-8", path.display()))?;
+                script = build_script::parse_flags_file(&path.display().to_string(), &text, &pwd)?;
+            }
+            // Later entries win: the build script's env, then --env, then OUT_DIR.
+            let mut env = script.env;
+            env.extend(a.env.iter().map(|(k, v)| (k.clone(), expand_pwd(v, &pwd))));
+            if let Some(dir) = &a.out_dir {
+                env.push(("OUT_DIR".into(), cwd.join(dir).to_string_lossy().into_owned()));
+            }
+            let mut cfgs = a.cfgs;
+            cfgs.extend(script.cfgs);
             let inv = Invocation {
                 target: a.target,
                 mode: a.mode,
@@ -216,18 +292,36 @@ fn run(cli: Cli) -> Result<()> {
                 release_opt_level: a.opt_level,
                 target_features: a.target_features,
                 features: a.features,
-                cfgs: a.cfgs,
+                cfgs,
+                check_cfgs: script.check_cfgs,
                 externs: a.externs,
                 dependency_dirs: a.dependency_dirs,
                 sysroot: a.sysroot,
                 linker: a.linker,
                 library_root: a.library_root,
-                cwd: cwd.to_string_lossy().into_owned(),
+                cwd: pwd,
                 memory: Memory { stack_size: a.stack_size, initial: a.initial_memory, max: a.max_memory },
                 user_flags: a.user_flags,
             };
-            wasmrust::rustc::run(&a.rustc, &inv, &a.env, a.library_path.as_deref())
+            wasmrust::rustc::run(&a.rustc, &inv, &env, a.library_path.as_deref(), a.context.as_deref())
         }
+        Command::BuildScript(a) => build_script::run(&BuildScript {
+            script: a.script,
+            rustc: a.rustc,
+            library_path: a.library_path,
+            sysroot: a.sysroot,
+            target: a.target,
+            mode: a.mode,
+            manifest_dir: a.manifest_dir,
+            pkg_name: a.pkg_name,
+            pkg_version: a.pkg_version,
+            features: a.features,
+            links: a.links,
+            out_dir: a.out_dir,
+            flags_out: a.flags_out,
+            context: a.context,
+            env: a.env,
+        }),
         Command::Validate { input, target, features, stamp } => {
             let bytes = wasmrust::io::read(&input)?;
             let allowed = target.map(|t| module_features(t, &features));

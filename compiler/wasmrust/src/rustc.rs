@@ -8,9 +8,17 @@ use std::process::Command;
 
 /// Runs `rustc` with the policy flags for `inv`. rustc's diagnostics are
 /// passed through unchanged; a failed compile returns an error naming the
-/// crate, and a link that runs out of the declared memory says so in
-/// WasmRust's terms (the setting to change and the figures).
-pub fn run(rustc: &Path, inv: &Invocation, extra_env: &[(String, String)], library_path: Option<&str>) -> Result<()> {
+/// crate (followed by `context`, which Bazel supplies: e.g. which
+/// third-party crate this is and who needs it), and a link that runs out of
+/// the declared memory says so in WasmRust's terms (the setting to change
+/// and the figures).
+pub fn run(
+    rustc: &Path,
+    inv: &Invocation,
+    extra_env: &[(String, String)],
+    library_path: Option<&str>,
+    context: Option<&str>,
+) -> Result<()> {
     let args = flags::rustc_args(inv)?;
     let env = flags::rustc_env(inv, extra_env, library_path);
     let mut cmd = Command::new(rustc);
@@ -25,10 +33,11 @@ pub fn run(rustc: &Path, inv: &Invocation, extra_env: &[(String, String)], libra
     std::io::stderr().write_all(&output.stderr)?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
+        let context = context.map(|c| format!("; {c}")).unwrap_or_default();
         if let Some(why) = memory_explanation(inv, &stderr) {
-            bail!("{why}");
+            bail!("{why}{context}");
         }
-        bail!("rustc failed to compile crate `{}` ({}) for {}", inv.crate_name, inv.src, inv.target);
+        bail!("rustc failed to compile crate `{}` ({}) for {}{context}", inv.crate_name, inv.src, inv.target);
     }
     if !Path::new(&inv.out).exists() {
         bail!("rustc succeeded but wrote no `{}`", inv.out);
@@ -81,6 +90,7 @@ mod tests {
             metadata: "m".into(),
             features: vec![],
             cfgs: vec![],
+            check_cfgs: vec![],
             externs: vec![],
             dependency_dirs: vec![],
             sysroot: None,
