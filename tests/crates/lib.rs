@@ -1,7 +1,9 @@
 //! Third-party crates from crates.io, built for wasm by WasmRust: serde with
 //! derive (a proc macro built for the exec platform), serde_json and sha2
 //! (whose dependencies have build scripts: serde, serde_core, serde_json,
-//! generic-array), run in each profile's real runtime.
+//! generic-array), run in each profile's real runtime. Cargo.toml makes
+//! some choices per target (serde_json's `float_roundtrip` for the browser,
+//! `itoa` for WASI), which the generated `@crates` aliases select per profile.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -25,6 +27,15 @@ pub fn to_json(order: &Order) -> String {
 /// Parses an order; the error says where the JSON is wrong.
 pub fn from_json(text: &str) -> Result<Order, String> {
     serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// `n` in decimal: with `itoa` where Cargo.toml makes it a dependency (WASI
+/// targets only: `@crates//:itoa` exists for node and wasmtime), else `format!`.
+pub fn decimal(n: u64) -> String {
+    #[cfg(target_os = "wasi")]
+    return itoa::Buffer::new().format(n).to_owned();
+    #[cfg(not(target_os = "wasi"))]
+    return format!("{n}");
 }
 
 /// SHA-256 of `bytes`, as lowercase hex.
@@ -67,6 +78,11 @@ mod tests {
             assert_eq!(v[1].as_f64(), Some(-0.25));
             assert_eq!(v[2].as_u64(), Some(u64::MAX));
             assert_eq!(serde_json::to_string(&v).unwrap(), "[1500.0,-0.25,18446744073709551615]");
+        }
+
+        fn decimal_of_extremes() {
+            assert_eq!(decimal(0), "0");
+            assert_eq!(decimal(u64::MAX), "18446744073709551615");
         }
 
         // FIPS 180-2 test vectors.

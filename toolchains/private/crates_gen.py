@@ -171,7 +171,7 @@ def generate(args, graphs, metadata, root_dir):
     per_profile = {}  # profile -> (units, sigs, root index)
     for profile, (triple, graph) in graphs.items():
         units = graph["units"]
-        roots = [i for i, u in enumerate(units) if u["pkg_id"].startswith("path+")]
+        roots = [i for i, u in enumerate(units) if u["pkg_id"].startswith("path+") and unit_class(u) not in ("script", "run")]
         if len(roots) != 1:
             raise GenError(f"expected one local package in cargo's plan for {triple}, found {len(roots)}")
         sigs = {}
@@ -193,7 +193,7 @@ def generate(args, graphs, metadata, root_dir):
     seen = {}  # (base) -> {sig: set(profiles)}
     for profile, (units, sigs, root) in per_profile.items():
         for i, u in enumerate(units):
-            if i == root or u["mode"] == "run-custom-build":
+            if i == root or u["mode"] == "run-custom-build" or root_script(units, root, i):
                 continue
             seen.setdefault(base_name(u), {}).setdefault(sigs[i], set()).add(profile)
     names = {}  # sig -> target name
@@ -211,6 +211,14 @@ def generate(args, graphs, metadata, root_dir):
         paths = dependency_paths(units, root)
         for d in units[root]["dependencies"]:
             u = units[d["index"]]
+            if unit_class(u) == "run":
+                # The root's build script: its dependencies are the host crates
+                # of `[build-dependencies]`, the default branch of the aliases.
+                for s_dep in u["dependencies"]:
+                    for h in units[s_dep["index"]]["dependencies"]:
+                        name, _ = pkg_of(units[h["index"]])
+                        public.setdefault(name, {})["//conditions:default"] = names[sigs[h["index"]]]
+                continue
             name, _ = pkg_of(u)
             public.setdefault(name, {})[profile] = names[sigs[d["index"]]]
         for i, u in enumerate(units):
@@ -222,6 +230,11 @@ def generate(args, graphs, metadata, root_dir):
             targets[tname] = emit_unit(g, units, sigs, names, i, paths.get(i, []))
     targets.update(g.scripts)
     return render(args, targets, public, sorted(graphs.keys()))
+
+
+def root_script(units, root, i):
+    """Whether unit `i` is the root package's own (stub) build script."""
+    return unit_class(units[i]) == "script" and units[i]["pkg_id"] == units[root]["pkg_id"]
 
 
 def base_name(u):
@@ -338,16 +351,26 @@ def render(args, targets, public, profiles):
             ")",
             "",
         ]
-    out.append("# The crates Cargo.toml depends on directly, for every profile.")
+    out += [
+        "# The crates Cargo.toml depends on directly: the wasm build for each profile,",
+        "# and in the exec configuration (proc macros' deps) the host build of",
+        "# `[build-dependencies]`.",
+    ]
     for alias in sorted(public):
-        by_profile = public[alias]
+        by_profile = dict(public[alias])
+        host = by_profile.pop("//conditions:default", None)
         choices = set(by_profile.values())
-        if len(choices) == 1 and len(by_profile) == len(profiles):
+        if not by_profile:
+            actual = starlark(":" + host)
+        elif len(choices) == 1 and len(by_profile) == len(profiles) and not host:
             actual = starlark(":" + next(iter(choices)))
         else:
             sel = {f":profile_{p}": ":" + t for p, t in sorted(by_profile.items())}
-            missing = sorted(set(profiles) - set(by_profile))
-            actual = "select(" + starlark(sel) + (f',\n        no_match_error = "{alias} is not a dependency for profile(s) {", ".join(missing)} (a target-specific dependency in {args.manifest_label})"' if missing else "") + ")"
+            if host:
+                sel["//conditions:default"] = ":" + host
+            missing = [] if host else sorted(set(profiles) - set(by_profile))
+            why = f'\n        no_match_error = "{alias} is not a dependency for profile(s) {", ".join(missing)} (a target-specific dependency in {args.manifest_label})",' if missing else ""
+            actual = "select(\n        " + starlark(sel, "        ") + "," + why + "\n    )"
         out += ["alias(", f"    name = {starlark(alias)},", f"    actual = {actual},", ")", ""]
     for tname in sorted(targets):
         rule, pkg, attrs = targets[tname]
@@ -397,6 +420,10 @@ def main():
     shutil.copyfile(args.lockfile, os.path.join(ws, "Cargo.lock"))
     for stub in ("lib.rs", "src/lib.rs"):  # the package's (unbuilt) lib target, wherever it points
         open(os.path.join(ws, stub), "w").close()
+    # A build script makes cargo plan `[build-dependencies]` for the host:
+    # they are the host crates users' own proc macros depend on.
+    with open(os.path.join(ws, "build.rs"), "w") as f:
+        f.write("fn main() {}\n")
     env = cargo_env(args.rustc, args.cargo_home)
 
     how = vendor(args, ws, vendor_dir, env)
