@@ -52,9 +52,10 @@ processes() { grep -E '^INFO: [0-9]+ process' "$1" | tail -1 | sed 's/^INFO: //;
 elapsed() { grep -oE 'Elapsed time: [0-9.]+s' "$1" | tail -1 | cut -d' ' -f3; }
 
 # app_digests BAZEL_OUT: "sha256  bin/..." for every .wasm under app/ and
-# tests/crates/, and every third-party crate's .rlib/.so, config dir stripped.
+# tests/crates/, every sysroot .rlib and every third-party crate's .rlib/.so,
+# config dir stripped.
 app_digests() {
-  (cd "$1" && find . \( -path '*/bin/app/*' -o -path '*/bin/tests/crates/*' -o -path '*/bin/external/crates/*' \) \
+  (cd "$1" && find . \( -path '*/bin/app/*' -o -path '*/bin/tests/crates/*' -o -path '*/bin/external/crates/*' -o -path '*/bin/toolchains/*' \) \
     \( -name '*.wasm' -o -name '*.rlib' -o -name '*.so' \) -type f -print0 | sort -z | xargs -0 sha256sum | sed -E 's#\./[^/]+/bin/#bin/#')
 }
 

@@ -4,7 +4,8 @@
 # same statement every time), and `audit.py verify` rebuilds from the
 # recorded source tree with a cold output base and reports a match for the
 # real artifact, and a mismatch for a tampered artifact and for a provenance
-# whose subject digest was forged.
+# whose subject digest was forged. Signed with `--sign-key`, the statement is
+# a DSSE envelope that verify checks with the public key.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -72,6 +73,46 @@ PY
     expect_contains verify_rejects_forged_provenance "$log" "  MISMATCH  app/component.wasm" "MISMATCH: the rebuild from source tree"
   else
     fail verify_rejects_forged_provenance "exit $status" "$(tail -20 "$log")"
+  fi
+
+  # Signed provenance: a DSSE envelope, deterministic (Ed25519), verified with
+  # the signer's public key before the rebuild; an edited payload or another
+  # key is a mismatch, found without rebuilding; an envelope is never taken
+  # without a key.
+  if "${AUDIT[@]}" keygen "$S/release.key" >"$log" 2>&1 && "${AUDIT[@]}" keygen "$S/other.key" >>"$log" 2>&1 \
+     && (cd "$ROOT" && "${AUDIT[@]}" provenance //app:component --config=release --sign-key "$S/release.key" -o "$S/a.dsse.json") >>"$log" 2>&1 \
+     && (cd "$ROOT" && "${AUDIT[@]}" provenance //app:component --config=release --sign-key "$S/release.key" -o "$S/b.dsse.json") >>"$log" 2>&1; then
+    if cmp -s "$S/a.dsse.json" "$S/b.dsse.json"; then pass signed_provenance_is_deterministic; else fail signed_provenance_is_deterministic "the two envelopes differ"; fi
+    "${AUDIT[@]}" verify "$S/component.wasm" "$S/a.dsse.json" --public-key "$S/release.pub" --work "$S/verify" --keep >"$log" 2>&1
+    status=$?
+    if [ "$status" -eq 0 ]; then
+      expect_contains verify_signed_matches "$log" "signature: ok (Ed25519" "MATCH: $S/component.wasm is app/component.wasm"
+    else
+      fail verify_signed_matches "exit $status" "$(tail -20 "$log")"
+    fi
+    python3 - "$S/a.dsse.json" "$S/tampered.wasm" "$S/edited.dsse.json" <<'PY'
+import base64, hashlib, json, sys
+env = json.load(open(sys.argv[1]))
+st = json.loads(base64.b64decode(env["payload"]))
+st["subject"][0]["digest"]["sha256"] = hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest()
+env["payload"] = base64.b64encode(json.dumps(st).encode()).decode()
+open(sys.argv[3], "w").write(json.dumps(env))
+PY
+    "${AUDIT[@]}" verify "$S/tampered.wasm" "$S/edited.dsse.json" --public-key "$S/release.pub" --work "$S/verify" --keep >"$log" 2>&1
+    status=$?
+    if [ "$status" -eq 1 ] && ! grep -q "rebuilding" "$log"; then
+      expect_contains verify_rejects_edited_signed_payload "$log" "no signature verifies with $S/release.pub"
+    else
+      fail verify_rejects_edited_signed_payload "exit $status" "$(tail -20 "$log")"
+    fi
+    "${AUDIT[@]}" verify "$S/component.wasm" "$S/a.dsse.json" --public-key "$S/other.pub" --work "$S/verify" --keep >"$log" 2>&1
+    status=$?
+    if [ "$status" -eq 1 ]; then expect_contains verify_rejects_other_key "$log" "no signature verifies with $S/other.pub"; else fail verify_rejects_other_key "exit $status" "$(tail -20 "$log")"; fi
+    "${AUDIT[@]}" verify "$S/component.wasm" "$S/a.dsse.json" --work "$S/verify" --keep >"$log" 2>&1
+    status=$?
+    if [ "$status" -eq 2 ]; then expect_contains verify_requires_key_for_envelope "$log" "pass --public-key"; else fail verify_requires_key_for_envelope "exit $status" "$(tail -20 "$log")"; fi
+  else
+    fail signed_provenance "keygen or signed provenance failed" "$(tail -20 "$log")"
   fi
 else
   fail provenance_statement "audit.py provenance failed" "$(tail -20 "$log")"

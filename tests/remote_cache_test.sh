@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Shared remote cache across checkouts, against a real server: nginx with
 # WebDAV PUT on 127.0.0.1 as Bazel's HTTP cache.
-#  1. checkout A builds //app:component and a test module using third-party
-#     crates (serde + derive, serde_json, sha2: proc macros, build scripts)
-#     with --config=release, and uploads;
+#  1. checkout A builds //app:component, a module for each other profile, and
+#     a test module using third-party crates (serde + derive, serde_json, sha2:
+#     proc macros, build scripts) with --config=release, and uploads;
 #  2. checkout B, at another path with an empty output base, builds the same
 #     targets with every action a remote cache hit (zero local executions,
 #     counted from Bazel's own process summary) and byte-identical outputs,
@@ -30,8 +30,10 @@ fresh_copy "$A"
 fresh_copy "$B"
 
 
-# The headline target, and one that compiles and runs crates.io code (tests/crates).
-TARGETS="//app:component //tests/crates:crates_test_wasmtime"
+# The headline target; the same crate's test module for every other profile
+# (so all four sysroots are among the hits); and a module using crates.io code
+# (tests/crates: proc macros and build scripts).
+TARGETS="//app:component //app:numbers_test_browser //app:numbers_test_node //app:numbers_test_embedded //tests/crates:crates_test_wasmtime"
 
 # shellcheck disable=SC2086
 if ! bazel_in "$A" "$D/root-a" build $TARGETS --config=release "$CACHE" >"$D/a.log" 2>&1; then

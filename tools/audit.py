@@ -2,8 +2,9 @@
 """Reproducibility audits and provenance for WasmRust builds.
 
     python3 tools/audit.py check [--config=release] [--json FILE] TARGET...
-    python3 tools/audit.py provenance [--config=release] -o FILE TARGET...
-    python3 tools/audit.py verify ARTIFACT PROVENANCE
+    python3 tools/audit.py provenance [--config=release] [--sign-key KEY] -o FILE TARGET...
+    python3 tools/audit.py verify [--public-key PUB] ARTIFACT PROVENANCE
+    python3 tools/audit.py keygen KEY
 
 `check` builds the targets twice under different conditions and proves every
 output is byte-identical, or shows where and why it is not. Build A is the
@@ -29,7 +30,16 @@ locked toolchain file and package; the build definition is the targets and
 configs. No timestamps, paths or hostnames: the same build gives the same
 statement.
 
-`verify` checks that ARTIFACT is a subject of PROVENANCE, rebuilds the
+With `--sign-key` (an Ed25519 private key in PEM, made by `keygen`), the
+statement is wrapped in a signed DSSE envelope (payloadType
+application/vnd.in-toto+json), the format in-toto attestations and Sigstore
+use; Ed25519 signatures are deterministic, so the envelope is too. Signing
+and checking use the `openssl` command.
+
+`verify` first checks an envelope's signature against `--public-key` (a
+wrong key or an edited payload fails before anything is rebuilt; an
+envelope without `--public-key` is refused), then that ARTIFACT is a
+subject of PROVENANCE, rebuilds the
 recorded targets from the recorded source tree (taken from this repository's
 git objects) with a cold output base, and reports whether every rebuilt
 subject matches. Exit status: 0 match, 1 mismatch, 2 could not verify.
@@ -51,6 +61,10 @@ TOOLS = ["compiler/bin/wasmrust", "compiler/bin/wasmrust-run"]
 
 class AuditError(Exception):
     pass
+
+
+class SignatureError(AuditError):
+    """A signature that does not verify: a mismatch, not a failure to run."""
 
 
 def snapshot(dest: Path) -> None:
@@ -297,6 +311,7 @@ def cmd_check(args) -> int:
 # ---- Provenance (in-toto Statement v1, SLSA Provenance v1)
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+DSSE_PAYLOAD_TYPE = "application/vnd.in-toto+json"
 PREDICATE_TYPE = "https://slsa.dev/provenance/v1"
 BUILD_TYPE = "urn:wasmrust:buildtype:bazel-build:v1"
 BUILDER_ID = "urn:wasmrust:builder:tools-audit-py:v1"
@@ -344,6 +359,80 @@ def resolved_dependencies(tree_root: Path, source: dict) -> list:
     return deps
 
 
+def default_work_dir() -> Path:
+    return Path(os.environ.get("WASMRUST_AUDIT_TMP", "/tmp/wasmrust-audit"))
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """DSSE's pre-authentication encoding: what the signature covers."""
+    t = payload_type.encode()
+    return b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
+
+
+def openssl(*args, data: bytes = b"") -> bytes:
+    p = subprocess.run(["openssl", *args], input=data, capture_output=True)
+    if p.returncode != 0:
+        raise AuditError(f"openssl {args[0]} failed: {p.stderr.decode(errors='replace').strip()}")
+    return p.stdout
+
+
+def key_id(public_pem: Path) -> str:
+    """sha256 of the public key's DER encoding."""
+    return hashlib.sha256(openssl("pkey", "-pubin", "-in", str(public_pem), "-outform", "DER")).hexdigest()
+
+
+def sign_envelope(statement_json: bytes, key: Path, work: Path) -> dict:
+    import base64
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "pae").write_bytes(pae(DSSE_PAYLOAD_TYPE, statement_json))
+    openssl("pkey", "-in", str(key), "-pubout", "-out", str(work / "key.pub"))
+    sig = openssl("pkeyutl", "-sign", "-rawin", "-inkey", str(key), "-in", str(work / "pae"))
+    return {
+        "payloadType": DSSE_PAYLOAD_TYPE,
+        "payload": base64.b64encode(statement_json).decode(),
+        "signatures": [{"keyid": key_id(work / "key.pub"), "sig": base64.b64encode(sig).decode()}],
+    }
+
+
+def open_envelope(envelope: dict, public_key, path: Path, work: Path) -> dict:
+    """The statement inside a DSSE envelope, once one signature verifies with `public_key`."""
+    import base64
+    if public_key is None:
+        raise AuditError(f"{path} is a signed envelope: pass --public-key to check its signature")
+    if envelope.get("payloadType") != DSSE_PAYLOAD_TYPE:
+        raise AuditError(f"{path}: payloadType {envelope.get('payloadType')!r} is not {DSSE_PAYLOAD_TYPE}")
+    payload = base64.b64decode(envelope["payload"])
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "pae").write_bytes(pae(DSSE_PAYLOAD_TYPE, payload))
+    want = key_id(public_key)
+    for sig in envelope.get("signatures", []):
+        if sig.get("keyid") not in (None, "", want):
+            continue
+        (work / "sig").write_bytes(base64.b64decode(sig["sig"]))
+        p = subprocess.run(["openssl", "pkeyutl", "-verify", "-rawin", "-pubin", "-inkey", str(public_key),
+                            "-in", str(work / "pae"), "-sigfile", str(work / "sig")], capture_output=True)
+        if p.returncode == 0:
+            print(f"signature: ok (Ed25519, key {want[:16]}…)")
+            return json.loads(payload)
+    raise SignatureError(f"{path}: no signature verifies with {public_key} (key {want[:16]}…): "
+                         "the provenance was changed after signing, or signed with another key")
+
+
+def cmd_keygen(args) -> int:
+    try:
+        if args.key.exists():
+            raise AuditError(f"{args.key} exists; not overwriting a key")
+        openssl("genpkey", "-algorithm", "ed25519", "-out", str(args.key))
+        args.key.chmod(0o600)
+        pub = args.key.with_suffix(".pub")
+        openssl("pkey", "-in", str(args.key), "-pubout", "-out", str(pub))
+    except (AuditError, OSError) as e:
+        print(f"audit keygen: error: {e}", file=sys.stderr)
+        return 2
+    print(f"private key: {args.key} (keep it secret)\npublic key:  {pub} (key id {key_id(pub)})")
+    return 0
+
+
 def cmd_provenance(args) -> int:
     configs = [f"--config={c}" for c in args.config]
     try:
@@ -371,16 +460,28 @@ def cmd_provenance(args) -> int:
     except (AuditError, subprocess.CalledProcessError, OSError, KeyError) as e:
         print(f"audit provenance: error: {e}", file=sys.stderr)
         return 2
-    args.output.write_text(json.dumps(statement, indent=2, sort_keys=True) + "\n")
+    text = json.dumps(statement, indent=2, sort_keys=True) + "\n"
+    if args.sign_key:
+        try:
+            text = json.dumps(sign_envelope(text.encode(), args.sign_key, default_work_dir() / "sign"), indent=2, sort_keys=True) + "\n"
+        except (AuditError, OSError) as e:
+            print(f"audit provenance: error: signing failed: {e}", file=sys.stderr)
+            return 2
+    args.output.write_text(text)
     for s in statement["subject"]:
         print(f"{s['digest']['sha256']}  {s['name']}")
-    print(f"provenance: {args.output} (source tree {source['tree']}{', uncommitted changes included' if source['dirty'] else ''})")
+    signed = " signed DSSE envelope," if args.sign_key else ""
+    print(f"provenance:{signed} {args.output} (source tree {source['tree']}{', uncommitted changes included' if source['dirty'] else ''})")
     return 0
 
 
 def cmd_verify(args) -> int:
     try:
         statement = json.loads(args.provenance.read_text())
+        if "payloadType" in statement:
+            statement = open_envelope(statement, args.public_key, args.provenance, args.work.resolve() / "signature")
+        elif args.public_key:
+            raise SignatureError(f"{args.provenance} is not signed, but --public-key asks for a signature")
         if statement.get("_type") != STATEMENT_TYPE or statement.get("predicateType") != PREDICATE_TYPE:
             raise AuditError(f"{args.provenance} is not an in-toto Statement with a SLSA Provenance v1 predicate")
         definition = statement["predicate"]["buildDefinition"]
@@ -432,7 +533,10 @@ def cmd_verify(args) -> int:
         if not args.keep:
             subprocess.run(["chmod", "-R", "u+w", str(work)], check=False)
             shutil.rmtree(work, ignore_errors=True)
-    except (AuditError, subprocess.CalledProcessError, OSError, KeyError, StopIteration, json.JSONDecodeError) as e:
+    except SignatureError as e:
+        print(f"MISMATCH: {e}")
+        return 1
+    except (AuditError, subprocess.CalledProcessError, OSError, KeyError, StopIteration, json.JSONDecodeError, ValueError) as e:
         print(f"audit verify: error: {e}", file=sys.stderr)
         return 2
     if ok:
@@ -445,7 +549,7 @@ def cmd_verify(args) -> int:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
-    default_work = Path(os.environ.get("WASMRUST_AUDIT_TMP", "/tmp/wasmrust-audit"))
+    default_work = default_work_dir()
 
     c = sub.add_parser("check", help="build twice under every variation and compare every output")
     c.add_argument("targets", nargs="+", metavar="TARGET")
@@ -459,6 +563,7 @@ def main() -> int:
     pr.add_argument("targets", nargs="+", metavar="TARGET")
     pr.add_argument("--config", action="append", default=[], help="a .bazelrc config (repeatable)")
     pr.add_argument("-o", "--output", type=Path, required=True, help="where to write the statement")
+    pr.add_argument("--sign-key", type=Path, help="sign: write a DSSE envelope signed with this Ed25519 key (PEM, from `keygen`)")
     pr.set_defaults(run=cmd_provenance)
 
     v = sub.add_parser("verify", help="rebuild from a provenance's source and compare with an artifact")
@@ -466,7 +571,12 @@ def main() -> int:
     v.add_argument("provenance", type=Path)
     v.add_argument("--work", type=Path, default=default_work / "verify", help="scratch directory")
     v.add_argument("--keep", action="store_true", help="keep the checkout and output base")
+    v.add_argument("--public-key", type=Path, help="the signer's Ed25519 public key (PEM); required for a signed envelope")
     v.set_defaults(run=cmd_verify)
+
+    k = sub.add_parser("keygen", help="make an Ed25519 signing key (KEY) and its public key (KEY with .pub)")
+    k.add_argument("key", type=Path)
+    k.set_defaults(run=cmd_keygen)
 
     args = p.parse_args()
     return args.run(args)
