@@ -107,10 +107,18 @@ find_cargo() {
   exit 1
 }
 
+# rustc flags for the host tools: build-script outputs (OUT_DIR, under target/)
+# are include!d by some crates (cranelift), so without this the checkout's path
+# ends up in wasmrust-run's panic messages and the tools differ per checkout.
+# tools/test.sh uses the same flags, so `cargo test` reuses this build.
+host_rustflags() { echo "--remap-path-prefix=$ROOT=/wasmrust"; }
+
 build_host_tools() {
   local cargo
   cargo=$(find_cargo)
-  log "building host tools (cargo build --release --locked)"
+  export RUSTFLAGS
+  RUSTFLAGS=$(host_rustflags)
+  log "building host tools (cargo build --release --locked, RUSTFLAGS=$RUSTFLAGS)"
   # --workspace --all-targets: the same feature resolution `cargo test` uses,
   # so tools/test.sh reuses this build instead of compiling wasmtime again.
   "$cargo" build --release --locked --workspace --all-targets
@@ -136,9 +144,10 @@ case "${1:-all}" in
   packages) shift; install_packages "$@"; check_node; install_buildgrid ;;
   tools) build_host_tools ;;
   which-cargo) find_cargo ;;
+  host-rustflags) host_rustflags ;;
   all)
     t0=$SECONDS; install_packages; check_node; install_buildgrid; t1=$SECONDS; build_host_tools; t2=$SECONDS; build_app
     printf 'setup: packages %ss, host tools %ss, component %ss\n' $((t1 - t0)) $((t2 - t1)) $((SECONDS - t2))
     ;;
-  *) echo "usage: tools/setup.sh [all|packages [EXTRA_PKG...]|tools|which-cargo]" >&2; exit 2 ;;
+  *) echo "usage: tools/setup.sh [all|packages [EXTRA_PKG...]|tools|which-cargo|host-rustflags]" >&2; exit 2 ;;
 esac

@@ -22,6 +22,9 @@ step() { # NAME COMMAND...
 }
 
 CARGO=$(bash tools/setup.sh which-cargo)
+# The host tools' flags (tools/setup.sh), so the test build reuses theirs.
+RUSTFLAGS=$(bash tools/setup.sh host-rustflags)
+export RUSTFLAGS
 step "cargo test (host tools)" "$CARGO" test --release --locked --workspace
 step "bazel test //... (dev)" bazel test //... --config=dev
 step "bazel test //... (release)" bazel test //... --config=release
