@@ -3,9 +3,9 @@
 # a Rust compile error, a malformed WIT file, a module too big for its
 # profile's memory, a component for a profile without the Component Model,
 # threads or SIMD on a profile without them, a WASI import in a browser module, a
-# function doing more than its declared effects, a third-party crate that
-# cannot build for the profile's target, a stale Cargo.lock, and a toolchain
-# that does not match the lock. (Corrupted .wasm handed to the post-link subcommands is
+# function doing more than its declared effects, a dropped #[linear] value,
+# a third-party crate that cannot build for the profile's target (no std; C
+# code), a stale Cargo.lock, and a toolchain that does not match the lock. (Corrupted .wasm handed to the post-link subcommands is
 # covered by compiler/wasmrust/tests/cli.rs.)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -77,12 +77,12 @@ build_fails simd_on_embedded_profile "//tests/memory:fits_embedded --config=simd
 #    the function, the undeclared effect and the call path to its source.
 build_fails undeclared_effect "//tests/effects:dishonest" \
   "//tests/effects:dishonest: functions do more than their \`#[wasm::effect]\` declarations allow" \
-  "\`report\` declares no effects (pure) but can \`js_call\`: report -> env::log"
+  "\`report\` declares no effects (pure) but can \`js_call\`: report -> wasmrust.fx.notify -> env::log"
 
 # 9. A third-party crate that cannot build for the profile's target (serde_json's
 #    `std` feature on wasm32v1-none): rustc's error, then the crate, its target
 #    and how the root Cargo.toml reaches it.
-build_fails crate_needs_std_on_embedded "@crates//:serde_json --//platforms:profile=embedded" \
+build_fails crate_needs_std_on_embedded "@crates//:serde_json --config=embedded --platforms=//platforms:embedded" \
   "can't find crate for \`std\`" \
   "for wasm32v1-none; third-party crate" \
   "needed by: third_party -> serde_json"
@@ -90,7 +90,7 @@ build_fails crate_needs_std_on_embedded "@crates//:serde_json --//platforms:prof
 # 10. A Cargo.lock that no longer matches Cargo.toml: the fetch fails naming both
 #     and the command that updates the lock; the lock is not touched.
 cp "$W/third_party/crates/Cargo.toml" "$SCRATCH/bad/Cargo.toml.orig"
-sed -i 's/^\[dependencies\]$/[dependencies]\nitoa = "1"/' "$W/third_party/crates/Cargo.toml"
+sed -i 's/^\[dependencies\]$/[dependencies]\nbase64 = "0.22"/' "$W/third_party/crates/Cargo.toml"
 cp "$W/third_party/crates/Cargo.lock" "$SCRATCH/bad/Cargo.lock.before"
 build_fails stale_cargo_lock "@crates//:serde" \
   "//third_party/crates:Cargo.lock is out of date with //third_party/crates:Cargo.toml" \
@@ -98,7 +98,29 @@ build_fails stale_cargo_lock "@crates//:serde" \
 cmp -s "$W/third_party/crates/Cargo.lock" "$SCRATCH/bad/Cargo.lock.before" || fail stale_cargo_lock "the build changed Cargo.lock"
 cp "$SCRATCH/bad/Cargo.toml.orig" "$W/third_party/crates/Cargo.toml"
 
-# 11. A toolchain that does not match the lock: names the tool, both hashes and the fix.
+# 11. A crate that needs C code: libz-sys builds zlib with a C compiler, and no
+#     wasm profile has one. Its build script fails; the error names the crate,
+#     the target, the dependency path and the compiler's complaint. (Adding the
+#     crate to the lock needs the crate registry, as any new dependency does.)
+cp "$W/third_party/crates/Cargo.lock" "$SCRATCH/bad/Cargo.lock.orig"
+sed -i 's/^\[dependencies\]$/[dependencies]\nlibz-sys = { version = "1", default-features = false, features = ["static"] }/' "$W/third_party/crates/Cargo.toml"
+if (cd "$W/third_party/crates" && /usr/bin/cargo update --workspace --quiet) >"$log" 2>&1; then
+  build_fails crate_needs_c_code "@crates//:libz-sys --config=browser --platforms=//platforms:browser" \
+    "build script of crate \`libz-sys" "failed for wasm32-unknown-unknown" \
+    "needed by: third_party -> libz-sys" "--- stderr (last"
+else
+  fail crate_needs_c_code "could not add libz-sys to the lock" "$(tail -5 "$log")"
+fi
+cp "$SCRATCH/bad/Cargo.toml.orig" "$W/third_party/crates/Cargo.toml"
+cp "$SCRATCH/bad/Cargo.lock.orig" "$W/third_party/crates/Cargo.lock"
+
+# 12. A #[linear] value dropped without being consumed: in release its drop glue
+#     references a symbol that does not exist, and the driver names the type.
+build_fails linear_value_dropped "//crates/wasm/js/test:linear_dropped --config=release" \
+  "undefined symbol: wasmrust_linear_value_dropped__Ticket" \
+  "module \`linear_dropped\` (crates/wasm/js/test/linear_dropped.rs) drops a \`#[linear]\` value of type \`Ticket\` without consuming it"
+
+# 13. A toolchain that does not match the lock: names the tool, both hashes and the fix.
 python3 - "$W/toolchains/toolchain.lock.json" <<'PY'
 import json, sys
 p = sys.argv[1]; d = json.load(open(p))

@@ -20,11 +20,21 @@ pub extern "C" fn total(a: i32, b: i32) -> i32 {
     a.wrapping_add(b)
 }
 
-/// Calls JavaScript.
+/// Calls JavaScript, through a helper that is not exported.
 #[cfg_attr(not(feature = "dishonest"), effect(js_call))]
 #[cfg_attr(feature = "dishonest", effect)]
 #[unsafe(no_mangle)]
 pub extern "C" fn report(value: i32) {
+    notify(value);
+    notify(value.wrapping_mul(2));
+}
+
+/// Not exported: `#[effect]` exports it as `wasmrust.fx.notify` so the
+/// post-link check can find it; release builds strip that export after the
+/// check (fx_exports_test).
+#[effect(js_call)]
+#[inline(never)]
+fn notify(value: i32) {
     // SAFETY: `log` takes a number and has no preconditions.
     unsafe { log(value) }
 }

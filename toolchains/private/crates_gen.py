@@ -369,7 +369,12 @@ def render(args, targets, public, profiles):
             if host:
                 sel["//conditions:default"] = ":" + host
             missing = [] if host else sorted(set(profiles) - set(by_profile))
-            why = f'\n        no_match_error = "{alias} is not a dependency for profile(s) {", ".join(missing)} (a target-specific dependency in {args.manifest_label})",' if missing else ""
+            if missing:
+                why = f"{alias} is not a dependency for profile(s) {', '.join(missing)} (a target-specific dependency in {args.manifest_label})"
+            else:
+                why = (f"@{args.repo_name}//:{alias} differs per profile: depend on it from a wasm target, or build it "
+                       "with --config=<profile> --platforms=//platforms:<profile>")
+            why = f'\n        no_match_error = "{why}",' if not host else ""
             actual = "select(\n        " + starlark(sel, "        ") + "," + why + "\n    )"
         out += ["alias(", f"    name = {starlark(alias)},", f"    actual = {actual},", ")", ""]
     for tname in sorted(targets):
@@ -400,6 +405,7 @@ def main():
     ap.add_argument("--rustc", required=True)
     ap.add_argument("--rules", required=True)
     ap.add_argument("--cargo-home", default="")
+    ap.add_argument("--repo-name", default="crates")
     ap.add_argument("--profile", action="append", default=[], help="NAME=TRIPLE=PLATFORM_CONSTRAINT_LABEL")
     args = ap.parse_args()
     args.manifest_label_path = args.manifest_label.lstrip("@/").replace(":", "/")

@@ -39,6 +39,8 @@ def _impl(rctx):
         _label_text(Label("//toolchains/private:cargo.bzl")),
         "--cargo-home",
         rctx.os.environ.get("CARGO_HOME", ""),
+        "--repo-name",
+        rctx.name,
     ]
     for name in sorted(PROFILES):
         args += ["--profile", "{}={}={}".format(name, PROFILES[name].triple, _label_text(Label("//platforms:is_" + name)))]

@@ -17,11 +17,19 @@ def _run(ctx, tools, subcommand, args_list, inputs, output, what):
     )
     return output
 
-def optimize(ctx, tools, module, triple, features, out):
-    """wasm-opt -Oz, run to convergence, with exactly the module's features."""
+def optimize(ctx, tools, module, triple, features, out, profile = None):
+    """wasm-opt -Oz, run to convergence, with exactly the module's features.
+
+    With `profile`, the `#[wasm::effect]` declarations are checked first and
+    the `wasmrust.fx.*` exports that kept undeclared-export functions alive
+    for the check are stripped, so wasm-opt removes what only they kept."""
     extra = ["--target", triple, "--level", "Oz", "--converge"]
     for f in features:
         extra += ["--feature", f]
+    if profile:
+        extra += ["--check-effects", "--label", str(ctx.label)]
+        if PROFILES[profile].js.startswith("yes"):
+            extra.append("--js-host")
     return _run(ctx, tools, "opt", extra + [module.path], [module], out, "Optimizing")
 
 def normalize(ctx, tools, wasm, mode, out, triple = None, features = [], profile = None):

@@ -119,7 +119,7 @@ def link_module(ctx, kind, extra_deps = [], cfgs = []):
     )
     wasm = linked
     if mode == "release":
-        wasm = optimize(ctx, tools, wasm, tc.triple, tc.features, ctx.actions.declare_file("{}/{}.opt.wasm".format(ctx.label.name, ctx.label.name)))
+        wasm = optimize(ctx, tools, wasm, tc.triple, tc.features, ctx.actions.declare_file("{}/{}.opt.wasm".format(ctx.label.name, ctx.label.name)), profile = tc.profile)
     final = normalize(ctx, tools, wasm, mode, ctx.actions.declare_file(ctx.label.name + ".wasm"), triple = tc.triple, features = tc.features, profile = tc.profile)
     return final, linked, WasmModuleInfo(wasm = final, kind = kind, profile = tc.profile, triple = tc.triple)
 

@@ -64,6 +64,16 @@ enum Command {
         /// Repeat the passes while the module keeps shrinking.
         #[arg(long)]
         converge: bool,
+        /// Check the module's `#[wasm::effect]` declarations, then strip the
+        /// `wasmrust.fx.*` exports and records before optimizing.
+        #[arg(long)]
+        check_effects: bool,
+        /// The Bazel target being built (for messages).
+        #[arg(long)]
+        label: Option<String>,
+        /// The hosts run non-WASI imports in JavaScript (effects: `js_call`, not `io`).
+        #[arg(long)]
+        js_host: bool,
     },
     /// Make a component from a core module and a WIT world (wit-component).
     #[command(after_help = "Example:\n  wasmrust componentize core.wasm --wit app/wit --world demo -o component.wasm")]
@@ -331,8 +341,9 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Opt { input, o, target, features, level, converge } => {
-            optimize::optimize(&input, &o, level, &module_features(target, &features), converge)
+        Command::Opt { input, o, target, features, level, converge, check_effects, label, js_host } => {
+            let host = validate::Host { target, label: label.as_deref(), profile: None, js_host };
+            optimize::optimize(&input, &o, level, &module_features(target, &features), converge, check_effects.then_some(&host))
         }
         Command::Componentize { input, o, wit, world } => {
             let world = wit.as_deref().map(|path| componentize::World { path, name: world.as_deref() });

@@ -34,7 +34,7 @@ pub fn run(
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let context = context.map(|c| format!("; {c}")).unwrap_or_default();
-        if let Some(why) = memory_explanation(inv, &stderr) {
+        if let Some(why) = memory_explanation(inv, &stderr).or_else(|| linear_explanation(inv, &stderr)) {
             bail!("{why}{context}");
         }
         bail!("rustc failed to compile crate `{}` ({}) for {}{context}", inv.crate_name, inv.src, inv.target);
@@ -43,6 +43,35 @@ pub fn run(
         bail!("rustc succeeded but wrote no `{}`", inv.out);
     }
     Ok(())
+}
+
+/// The symbol `#[wasm::linear]` drop glue references in release builds, so
+/// that dropping a value without consuming it fails the link.
+const LINEAR_DROPPED: &str = "undefined symbol: wasmrust_linear_value_dropped__";
+
+/// Turns the link error of a dropped `#[linear]` value into one naming the
+/// type and what to do.
+fn linear_explanation(inv: &Invocation, stderr: &str) -> Option<String> {
+    let mut types: Vec<&str> = stderr
+        .match_indices(LINEAR_DROPPED)
+        .map(|(i, _)| stderr[i + LINEAR_DROPPED.len()..].split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or(""))
+        .filter(|t| !t.is_empty())
+        .collect();
+    types.sort();
+    types.dedup();
+    if types.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = types.iter().map(|t| format!("`{t}`")).collect();
+    Some(format!(
+        "module `{}` ({}) drops a `#[linear]` value of type {} without consuming it (for {}); \
+         pass it to one of its consuming methods on every path, or remove `#[linear]` from the type \
+         (dev builds panic at the drop instead, naming the type)",
+        inv.crate_name,
+        inv.src,
+        names.join(", "),
+        inv.target
+    ))
 }
 
 /// Turns wasm-ld's "memory too small" errors into one naming the module, the
@@ -106,5 +135,13 @@ mod tests {
         assert!(e.contains("need 213008 bytes (4 pages)"), "{e}");
         assert!(e.contains("wasm32v1-none"), "{e}");
         assert!(memory_explanation(&inv, "error[E0308]: mismatched types").is_none());
+        let e = linear_explanation(
+            &inv,
+            "rust-lld: error: a.o: undefined symbol: wasmrust_linear_value_dropped__Ticket\n\
+             rust-lld: error: b.o: undefined symbol: wasmrust_linear_value_dropped__Ticket\n",
+        )
+        .unwrap();
+        assert!(e.contains("drops a `#[linear]` value of type `Ticket` without consuming it"), "{e}");
+        assert!(linear_explanation(&inv, "undefined symbol: memcpy").is_none());
     }
 }

@@ -153,6 +153,60 @@ fn graph(bytes: &[u8]) -> Result<Graph> {
     Ok(g)
 }
 
+/// Checks the declared effects of `bytes` (see [`check`]) and fails with
+/// every violation, naming `host.label` (or `path`) and the call paths.
+pub fn enforce(path: &std::path::Path, bytes: &[u8], host: &crate::postlink::validate::Host<'_>) -> Result<()> {
+    let violations = check(path, bytes, host.js_host)?;
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let who = host.label.map_or_else(|| format!("`{}`", path.display()), str::to_string);
+    let list: Vec<String> = violations.iter().map(|v| format!("  {v}")).collect();
+    bail!(
+        "{who}: functions do more than their `#[wasm::effect]` declarations allow:\n{}\n\
+         Declare the effect, or remove the call path that leads to it.",
+        list.join("\n")
+    )
+}
+
+/// The module without what only the effects check needs: the exports named
+/// `wasmrust.fx.*` (which keep functions that are not otherwise exported
+/// alive until the check) and the `wasmrust.effects` section. Run after
+/// [`enforce`] and before the optimizer, whose dead-code elimination then
+/// removes what only those exports kept. Every other byte is copied.
+pub fn strip(bytes: &[u8]) -> Result<Vec<u8>> {
+    use wasm_encoder::{ExportKind, ExportSection, Section};
+    use wasmparser::ExternalKind;
+    crate::postlink::normalize::rewrite(bytes, |payload, raw, out| {
+        match payload {
+            Payload::CustomSection(c) if c.name() == wasm::effects::SECTION => {}
+            Payload::ExportSection(reader) => {
+                let mut kept = ExportSection::new();
+                for export in reader {
+                    let export = export?;
+                    if export.name.starts_with(wasm::effects::EXPORT_PREFIX) {
+                        continue;
+                    }
+                    let kind = match export.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => ExportKind::Func,
+                        ExternalKind::Table => ExportKind::Table,
+                        ExternalKind::Memory => ExportKind::Memory,
+                        ExternalKind::Global => ExportKind::Global,
+                        ExternalKind::Tag => ExportKind::Tag,
+                    };
+                    kept.export(export.name, kind, export.index);
+                }
+                kept.append_to(out);
+            }
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => {
+                bail!("a component has no effect records of its own: strip its core modules before componentizing")
+            }
+            _ => out.extend_from_slice(raw),
+        }
+        Ok(None)
+    })
+}
+
 /// Checks the declared effects of the module `bytes` (read from `path`).
 /// Returns the violations; no `wasmrust.effects` section means nothing to check.
 pub fn check(path: &std::path::Path, bytes: &[u8], js_host: bool) -> Result<Vec<Violation>> {
@@ -304,6 +358,28 @@ mod tests {
         assert_eq!(import_effect("env", "log", true), Some("js_call"));
         assert_eq!(import_effect("env", "log", false), Some("io"));
         assert_eq!(import_effect("wasi_snapshot_preview1", "fd_write", true), Some("io"));
+    }
+
+    #[test]
+    fn strip_drops_the_effect_exports_and_records_only() {
+        let m = module(&[("run", &["io"]), ("wasmrust.fx.pure", &[])]);
+        let out = strip(&m).unwrap();
+        wasmparser::Validator::new().validate_all(&out).unwrap();
+        let mut exports = Vec::new();
+        let mut customs = Vec::new();
+        let mut bodies = 0;
+        for p in Parser::new(0).parse_all(&out) {
+            match p.unwrap() {
+                Payload::ExportSection(r) => exports.extend(r.into_iter().map(|e| e.unwrap().name.to_string())),
+                Payload::CustomSection(c) => customs.push(c.name().to_string()),
+                Payload::CodeSectionEntry(_) => bodies += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(exports, ["run", "grow"]);
+        assert_eq!(customs, ["name"]);
+        assert_eq!(bodies, 4, "code is untouched: the optimizer removes what is dead");
+        assert!(check(std::path::Path::new("m.wasm"), &out, false).unwrap().is_empty(), "nothing left to check");
     }
 
     #[test]

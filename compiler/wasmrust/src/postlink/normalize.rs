@@ -22,14 +22,18 @@ pub fn keeps(mode: Mode, name: &str) -> bool {
     let debug = name.starts_with(".debug") || name == "sourceMappingURL" || name == "external_debug_info";
     match mode {
         Mode::Dev => !linker_leftover,
-        // `wasmrust.effects` is checked by `normalize` itself, before stripping.
+        // `wasmrust.effects` is checked before it goes: in release by `opt`
+        // (which also strips the `wasmrust.fx.*` exports), otherwise here.
         Mode::Release => !(linker_leftover || debug || name == "name" || name == "producers" || name == "wasmrust.effects"),
     }
 }
 
-/// Rewrites `bytes`, dropping the custom sections `mode` does not keep.
-/// All other bytes are copied unchanged.
-pub fn strip_custom_sections(bytes: &[u8], mode: Mode) -> Result<Vec<u8>> {
+/// Rewrites a module or component section by section: `edit` gets each
+/// top-level payload and its raw bytes, appends what to keep to `out`, and
+/// returns `Some(end)` when it consumed the payload's contents up to `end`
+/// itself (a nested module or component, which the parser steps over). The
+/// end of the binary is copied. Everything `edit` copies stays byte-identical.
+pub fn rewrite(bytes: &[u8], mut edit: impl FnMut(Payload<'_>, &[u8], &mut Vec<u8>) -> Result<Option<usize>>) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut parser = Parser::new(0);
     let mut offset = 0;
@@ -38,28 +42,36 @@ pub fn strip_custom_sections(bytes: &[u8], mode: Mode) -> Result<Vec<u8>> {
             Chunk::NeedMoreData(_) => bail!("unexpected end of input at offset {offset:#x}"),
             Chunk::Parsed { payload, consumed } => (payload, consumed),
         };
-        let start = offset;
+        let raw = &bytes[offset..offset + consumed];
         offset += consumed;
+        if let Payload::End(_) = payload {
+            out.extend_from_slice(raw);
+            return Ok(out);
+        }
+        if let Some(end) = edit(payload, raw, &mut out)? {
+            offset = end;
+        }
+    }
+}
+
+/// Rewrites `bytes`, dropping the custom sections `mode` does not keep.
+/// All other bytes are copied unchanged.
+pub fn strip_custom_sections(bytes: &[u8], mode: Mode) -> Result<Vec<u8>> {
+    rewrite(bytes, |payload, raw, out| {
         match payload {
             Payload::CustomSection(reader) if !keeps(mode, reader.name()) => {}
             Payload::ModuleSection { unchecked_range, .. } | Payload::ComponentSection { unchecked_range, .. } => {
-                // The parser steps over the nested binary itself; rewrite it and
-                // give it a new header with its new length.
-                let id = bytes[start];
+                // Rewrite the nested binary and give it a header with its new length.
                 let inner = strip_custom_sections(&bytes[unchecked_range.clone()], mode)?;
-                out.push(id);
-                u32::try_from(inner.len())?.encode(&mut out);
+                out.push(raw[0]);
+                u32::try_from(inner.len())?.encode(out);
                 out.extend_from_slice(&inner);
-                offset = unchecked_range.end;
+                return Ok(Some(unchecked_range.end));
             }
-            Payload::End(_) => {
-                out.extend_from_slice(&bytes[start..offset]);
-                break;
-            }
-            _ => out.extend_from_slice(&bytes[start..offset]),
+            _ => out.extend_from_slice(raw),
         }
-    }
-    Ok(out)
+        Ok(None)
+    })
 }
 
 /// Applies the custom-section policy of `mode` to the module or component at
@@ -72,16 +84,7 @@ pub fn normalize(input: &Path, output: &Path, mode: Mode, features: Option<&[Was
     validate::validate(input, &bytes, features)?;
     if let Some(host) = host {
         validate::check_imports(input, &bytes, host)?;
-        let violations = crate::postlink::effects::check(input, &bytes, host.js_host)?;
-        if !violations.is_empty() {
-            let who = host.label.map_or_else(|| format!("`{}`", input.display()), str::to_string);
-            let list: Vec<String> = violations.iter().map(|v| format!("  {v}")).collect();
-            bail!(
-                "{who}: functions do more than their `#[wasm::effect]` declarations allow:\n{}\n\
-                 Declare the effect, or remove the call path that leads to it.",
-                list.join("\n")
-            );
-        }
+        crate::postlink::effects::enforce(input, &bytes, host)?;
     }
     let out = strip_custom_sections(&bytes, mode)?;
     validate::validate(output, &out, features)?;

@@ -51,11 +51,37 @@ fn binaryen_feature(f: WasmFeature) -> Feature {
 
 /// Optimizes the core module at `input` into `output`. `features` must be the
 /// set the module was compiled with: binaryen refuses anything else.
-pub fn optimize(input: &Path, output: &Path, level: Level, features: &[WasmFeature], converge: bool) -> Result<()> {
+///
+/// With `host`, the module's `#[wasm::effect]` declarations are checked first
+/// (failing the build as `normalize` would), then the `wasmrust.fx.*` exports
+/// and the records are stripped, so binaryen removes the code only they kept.
+pub fn optimize(
+    input: &Path,
+    output: &Path,
+    level: Level,
+    features: &[WasmFeature],
+    converge: bool,
+    host: Option<&validate::Host<'_>>,
+) -> Result<()> {
     let bytes = io::read(input)?;
     if validate::validate(input, &bytes, Some(features))? != Kind::Module {
         bail!("`{}` is a component; wasm-opt optimizes core modules (optimize before componentizing)", input.display());
     }
+    let stripped = output.with_extension(format!("fx-tmp-{}", std::process::id()));
+    let input = match host {
+        Some(host) => {
+            crate::postlink::effects::enforce(input, &bytes, host)?;
+            io::write_atomic(&stripped, &crate::postlink::effects::strip(&bytes)?)?;
+            stripped.as_path()
+        }
+        None => input,
+    };
+    let result = run_binaryen(input, output, level, features, converge);
+    let _ = std::fs::remove_file(&stripped);
+    result
+}
+
+fn run_binaryen(input: &Path, output: &Path, level: Level, features: &[WasmFeature], converge: bool) -> Result<()> {
     let mut opts = match level {
         Level::O1 => OptimizationOptions::new_opt_level_1(),
         Level::O2 => OptimizationOptions::new_opt_level_2(),

@@ -82,13 +82,17 @@ pub fn encode_record(symbol: &str, effects: &[String]) -> Vec<u8> {
 }
 
 /// The static holding one record, in the custom section on wasm targets.
+///
+/// Not `#[used]`: on wasm a `link_section` static is kept in its custom
+/// section anyway (fat LTO included), and `#[used]` would also put a copy
+/// of the bytes in the module's data segment, in linear memory.
 pub fn record_static(symbol: &str, effects: &[String]) -> TokenStream {
     let bytes = encode_record(symbol, effects);
     let len = proc_macro2::Literal::usize_unsuffixed(bytes.len());
     quote! {
         const _: () = {
             #[cfg_attr(target_family = "wasm", unsafe(link_section = #SECTION))]
-            #[used]
+            #[allow(dead_code)]
             static WASMRUST_EFFECTS_RECORD: [u8; #len] = [#(#bytes),*];
         };
     }

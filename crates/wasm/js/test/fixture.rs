@@ -143,7 +143,7 @@ impl Job {
     }
 }
 
-#[effect(js_call, alloc)]
+#[effect(js_call, alloc, panic)]
 #[export]
 fn shout(s: &str) -> String {
     let job = Job { n: s.len() as u32 };
@@ -151,7 +151,7 @@ fn shout(s: &str) -> String {
 }
 
 #[export(name = "describe_twice")]
-#[effect(js_call)]
+#[effect(js_call, alloc, panic)]
 fn describe_twice(n: u32) -> String {
     let a = describe(Some(n), Vec::from([1, 2])).unwrap_or_default();
     let b = describe(None, Vec::from([7; 4])).err().unwrap_or(0);
