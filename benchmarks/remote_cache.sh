@@ -39,5 +39,7 @@ echo "targets: ${targets[*]} (--config=release)"
 printf '%-8s %10s  %s\n' build "wall (s)" "Bazel's process summary"
 printf '%-8s %10s  %s\n' cold "$(elapsed "$D/a.log")" "$(processes "$D/a.log")"
 printf '%-8s %10s  %s\n' cached "$(elapsed "$D/b.log")" "$(processes "$D/b.log")"
-echo "speed-up: $(echo "scale=1; $(elapsed "$D/a.log") / $(elapsed "$D/b.log")" | bc)x; outputs identical: $(
+cold=$(elapsed "$D/a.log")
+cached=$(elapsed "$D/b.log")
+echo "speed-up: $(echo "scale=1; ${cold%s} / ${cached%s}" | bc)x; outputs identical: $(
   diff <(app_digests "$A/bazel-out") <(app_digests "$B/bazel-out") >/dev/null && echo yes || echo NO)"
