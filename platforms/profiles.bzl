@@ -22,6 +22,10 @@ Fields:
   memory:          what the module's linear memory is used for and limited by.
   stack_size:      default stack of linked modules, bytes (docs/memory.md says why).
   max_memory:      default maximum linear memory, bytes; 0 = unbounded.
+  allocator:       the global allocator linked modules get unless they choose
+                   (`allocator` attribute): `heap` = `wasm::alloc::Heap`
+                   (crates/wasm), `default` = std's, or the crate's own
+                   `#[global_allocator]` (docs/memory.md says why).
   runtime:         where tests run.
   test_runner:     how `wasm_test` runs tests: `chromium`, `node` (toolchains/runners/),
                    `wasmtime` or `wasmi` (`wasmrust-run test`).
@@ -42,8 +46,9 @@ PROFILES = {
         memory = "one linear memory, grown on demand",
         runtime = "headless Chromium (Debian `chromium`), page served with COOP/COEP",
         test_runner = "chromium",
-        stack_size = 64 * 1024,
+        stack_size = 32 * 1024,
         max_memory = 0,
+        allocator = "heap",
     ),
     "node": struct(
         triple = "wasm32-wasip1",
@@ -61,6 +66,7 @@ PROFILES = {
         test_runner = "node",
         stack_size = 64 * 1024,
         max_memory = 0,
+        allocator = "default",
     ),
     "wasmtime": struct(
         triple = "wasm32-wasip2",
@@ -78,6 +84,7 @@ PROFILES = {
         test_runner = "wasmtime",
         stack_size = 256 * 1024,
         max_memory = 0,
+        allocator = "default",
     ),
     "embedded": struct(
         triple = "wasm32v1-none",
@@ -95,6 +102,7 @@ PROFILES = {
         test_runner = "wasmi",
         stack_size = 16 * 1024,
         max_memory = 256 * 1024,
+        allocator = "default",
     ),
 }
 

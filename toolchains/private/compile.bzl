@@ -44,9 +44,11 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
     args.add("--out", out)
     args.add("--opt-level", opt_level)
     args.add("--metadata", metadata)
+    if tools.panic_messages:
+        args.add("--panic-messages")
     return args
 
-def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], cfgs = [], env = {}, context = None):
+def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], forced_deps = [], cfgs = [], env = {}, context = None):
     """Registers the rustc action for the rule in `ctx`; returns its WasmCrateInfo.
 
     Args:
@@ -63,6 +65,8 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
       memory: for crates that link, a struct(stack_size, initial_memory, max_memory) in bytes (0: unset).
       extra_inputs: more files the action reads (linker files, host std).
       extra_deps: targets with WasmCrateInfo the rule adds to `deps` (the test harness).
+      forced_deps: targets with WasmCrateInfo linked even though the source never names
+        them (`--extern force:`): the global allocator crate.
       cfgs: `--cfg` values (`test` for test modules).
       env: rustc's environment for `env!` (`${pwd}` is the absolute working directory).
       context: added to the error when rustc fails (a third-party crate's dependency path).
@@ -72,7 +76,7 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
     """
     name = crate_name(ctx)
     root = crate_root(ctx, kind)
-    deps = [d[WasmCrateInfo] for d in getattr(ctx.attr, "deps", []) + extra_deps]
+    deps = [d[WasmCrateInfo] for d in getattr(ctx.attr, "deps", []) + extra_deps + forced_deps]
     for d in deps:
         if d.is_proc_macro:
             fail("{}: `{}` is a proc macro; list it in `proc_macro_deps`, not `deps`".format(ctx.label, d.name))
@@ -92,6 +96,9 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
     for target in getattr(ctx.attr, "deps", []) + extra_deps + getattr(ctx.attr, "proc_macro_deps", []):
         d = target[WasmCrateInfo]
         args.add("--extern", "{}={}".format(aliases.get(target.label, d.name), d.output.path))
+    for target in forced_deps:
+        d = target[WasmCrateInfo]
+        args.add("--force-extern", "{}={}".format(d.name, d.output.path))
     args.add_all(transitive, map_each = _dirname, before_each = "--dependency-dir", uniquify = True)
     if sysroot:
         args.add("--sysroot", sysroot.root)

@@ -15,6 +15,7 @@ _COLUMNS = [
     ("memory", "memory"),
     ("stack", "stack_size"),
     ("max memory", "max_memory"),
+    ("global allocator", "allocator"),
     ("tests run in", "runtime"),
 ]
 
@@ -30,6 +31,8 @@ def _cell(name, p, field):
         return "opt-in" if v else "no (MVP)"
     if field == "std":
         return "yes" if v else "no (`core` + `alloc`)"
+    if field == "allocator":
+        return "`wasm::alloc::Heap`" if v == "heap" else "std's (wasi-libc dlmalloc)" if p.std and p.triple.startswith("wasm32-wasi") else "the crate's own" if not p.std else "std's"
     if field in ("triple", "release_opt"):
         return "`{}`".format(v)
     return v

@@ -76,8 +76,18 @@ _MEMORY_ATTRS = {
     "max_memory": attr.int(default = -1, doc = "Maximum linear memory in bytes, a multiple of 65536 (-1: the profile's default; 0: unbounded). A module whose stack and data exceed it fails to link."),
 }
 
+# The global allocator of linked modules (docs/memory.md).
+_ALLOCATOR_ATTRS = {
+    "allocator": attr.string(
+        default = "auto",
+        values = ["auto", "heap", "default"],
+        doc = "The module's global allocator. `heap`: `wasm::alloc::Heap` (crates/wasm), which starts in the free tail of the initial memory and merges freed blocks; linked in without any code in the crate. `default`: std's allocator, or the crate's own `#[global_allocator]` (choose it when the crate has one). `auto`: the profile's choice (browser: `heap`; node, wasmtime: `default`, whose wasi-libc dlmalloc already starts at `__heap_base`, and where `heap` is refused; embedded: `default`, i.e. the crate's own). With `heap`, do not also use `wasm::alloc::Heap` in the crate: declare it yourself with `default`. docs/memory.md has the figures.",
+    ),
+    "_global_heap": attr.label(default = Label("//crates/wasm:global_heap"), providers = [WasmCrateInfo]),
+}
+
 # Everything a rule that links a module (`link_module`) reads.
-LINK_ATTRS = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **dict(_wasm_deps_attrs(), **_MEMORY_ATTRS))))
+LINK_ATTRS = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **dict(_wasm_deps_attrs(), **dict(_MEMORY_ATTRS, **_ALLOCATOR_ATTRS)))))
 
 def link_module(ctx, kind, extra_deps = [], cfgs = []):
     """Compiles and links the rule's crate into a post-linked core module.
@@ -100,6 +110,11 @@ def link_module(ctx, kind, extra_deps = [], cfgs = []):
         initial_memory = ctx.attr.initial_memory,
         max_memory = ctx.attr.max_memory if ctx.attr.max_memory >= 0 else tc.max_memory,
     )
+    allocator = tc.allocator if ctx.attr.allocator == "auto" else ctx.attr.allocator
+    if allocator == "heap" and tc.triple.startswith("wasm32-wasi"):
+        fail("{}: `allocator = \"heap\"` is for the browser and embedded profiles; on {} ({}) std's allocator (wasi-libc's dlmalloc) already starts at `__heap_base`. To use `wasm::alloc::Heap` there, declare it as the crate's `#[global_allocator]` (it then also serves C's `malloc`) and set `allocator = \"default\"`.".format(ctx.label, tc.profile, tc.triple))
+    if allocator == "heap" and "atomics" in tc.features:
+        fail("{}: `allocator = \"heap\"` needs non-shared memory, but the {} profile builds with atomics; use `allocator = \"default\"`".format(ctx.label, tc.profile))
     linked = ctx.actions.declare_file("{}/{}.linked.wasm".format(ctx.label.name, ctx.label.name))
     compile_crate(
         ctx,
@@ -115,6 +130,7 @@ def link_module(ctx, kind, extra_deps = [], cfgs = []):
         memory = memory,
         extra_inputs = tc.linker_files,
         extra_deps = extra_deps,
+        forced_deps = [ctx.attr._global_heap] if allocator == "heap" else [],
         cfgs = cfgs,
     )
     wasm = linked

@@ -31,9 +31,11 @@ bool_flag = rule(
 )
 
 _PROFILE_FLAG = "//platforms:profile"
+_PANIC_MESSAGES = "//platforms:panic_messages"
 _PLATFORMS = "//command_line_option:platforms"
+_COMPILATION_MODE = "//command_line_option:compilation_mode"
 
-def _profile_transition_impl(settings, attr):
+def _profile_settings(settings, attr):
     profile = getattr(attr, "profile", "") or settings[_PROFILE_FLAG]
     if profile not in PROFILES:
         fail("unknown profile `{}`; expected one of: {}".format(profile, ", ".join(sorted(PROFILES.keys()))))
@@ -42,6 +44,9 @@ def _profile_transition_impl(settings, attr):
         _PROFILE_FLAG: profile,
     }
 
+def _profile_transition_impl(settings, attr):
+    return _profile_settings(settings, attr)
+
 # Puts a target (and, through the configuration, its whole dependency graph)
 # on its profile's platform, so `bazel build //...` works from the host
 # platform and toolchain resolution always picks the profile's toolchain.
@@ -49,6 +54,23 @@ profile_transition = transition(
     implementation = _profile_transition_impl,
     inputs = [_PROFILE_FLAG],
     outputs = [_PLATFORMS, _PROFILE_FLAG],
+)
+
+def _test_transition_impl(settings, attr):
+    # Only release differs: dev always keeps messages, and leaving the flag
+    # alone there keeps dev tests in the same configuration as the modules.
+    release = str(settings[_COMPILATION_MODE]) == "opt"  # an enum, not a string, in Bazel 4
+    return dict(_profile_settings(settings, attr), **{_PANIC_MESSAGES: release or settings[_PANIC_MESSAGES]})
+
+# The profile transition for `wasm_test`: tests also keep panic messages in
+# release (`-Cpanic=abort` instead of `immediate-abort`), since the harness
+# reports a failed assertion and checks `#[should_panic]` from the panic hook,
+# which `immediate-abort` never calls. Only the panic path differs from the
+# shipped build; the sysroot for tests is built once more per profile.
+test_transition = transition(
+    implementation = _test_transition_impl,
+    inputs = [_PROFILE_FLAG, _PANIC_MESSAGES, _COMPILATION_MODE],
+    outputs = [_PLATFORMS, _PROFILE_FLAG, _PANIC_MESSAGES],
 )
 
 def build_mode(ctx):

@@ -3,7 +3,7 @@
 load("//platforms:profiles.bzl", "PROFILES")
 load(":postlink.bzl", "componentize")
 load(":rust.bzl", "LINK_ATTRS", "TOOLCHAIN_TYPE", "link_module")
-load(":settings.bzl", "profile_transition")
+load(":settings.bzl", "test_transition")
 load(":toolchain.bzl", "tool_context")
 
 # How each profile's runner is started; `{module}` is the test module.
@@ -84,6 +84,6 @@ Example:
     }),
     toolchains = [TOOLCHAIN_TYPE],
     incompatible_use_toolchain_transition = True,
-    cfg = profile_transition,
+    cfg = test_transition,
     test = True,
 )

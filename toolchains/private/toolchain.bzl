@@ -20,6 +20,7 @@ def tool_context(ctx):
         rustc = rustc,
         rustc_files = rustc_files,
         library_path = _lib_dir(rustc_files),
+        panic_messages = ctx.attr._panic_messages[BoolFlagInfo].value,
     )
 
 TOOL_ATTRS = {
@@ -31,6 +32,7 @@ TOOL_ATTRS = {
         doc = "The `wasmrust` host tool (built by the setup command from compiler/).",
     ),
     "_rustc": attr.label(default = Label("@wasm_toolchain//:rustc"), cfg = "exec"),
+    "_panic_messages": attr.label(default = Label("//platforms:panic_messages")),
 }
 
 def _sysroot_impl(ctx):
@@ -115,6 +117,7 @@ def _toolchain_impl(ctx):
         component_model = ctx.attr.component_model,
         stack_size = ctx.attr.stack_size,
         max_memory = ctx.attr.max_memory,
+        allocator = ctx.attr.allocator,
         linker = linker,
         linker_files = ctx.files._linker,
     )]
@@ -132,6 +135,7 @@ wasm_rust_toolchain = rule(
         "_simd": attr.label(default = Label("//platforms:simd")),
         "stack_size": attr.int(default = 0, doc = "Default stack size of linked modules in bytes (0: rustc's 1 MiB)."),
         "max_memory": attr.int(default = 0, doc = "Default maximum linear memory in bytes (0: unbounded)."),
+        "allocator": attr.string(default = "default", values = ["default", "heap"], doc = "Default global allocator of linked modules: `heap` (`wasm::alloc::Heap`) or `default` (std's, or the crate's own)."),
         "_linker": attr.label(default = Label("@wasm_toolchain//:linker"), cfg = "exec"),
     },
 )

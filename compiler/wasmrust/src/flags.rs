@@ -300,6 +300,9 @@ pub struct Invocation {
     pub check_cfgs: Vec<String>,
     /// `--extern NAME=PATH` (NAME may carry a `priv:` prefix for sysroot crates).
     pub externs: Vec<(String, String)>,
+    /// `--extern force:NAME=PATH`: crates linked although the source never
+    /// names them (the global allocator crate).
+    pub forced_externs: Vec<(String, String)>,
     /// `-L dependency=DIR` search directories.
     pub dependency_dirs: Vec<String>,
     /// `--sysroot` for wasm crates (none for sysroot crates themselves).
@@ -312,6 +315,9 @@ pub struct Invocation {
     pub cwd: String,
     /// Linear-memory settings for linked modules.
     pub memory: Memory,
+    /// Keep panic messages in release (`-Cpanic=abort`) instead of the
+    /// default `-Cpanic=immediate-abort`; no effect in dev or on the host.
+    pub panic_messages: bool,
     /// The user's own `rustc_flags`, appended last.
     pub user_flags: Vec<String>,
 }
@@ -356,8 +362,19 @@ impl Invocation {
         Ok(())
     }
 
+    /// Whether this crate is built with `-Cpanic=immediate-abort`: wasm crates
+    /// in release unless panic messages were asked for.
+    fn immediate_abort(&self) -> bool {
+        self.target != Target::Host && self.mode == Mode::Release && !self.panic_messages
+    }
+
+    /// Whether a non-sysroot crate needs one of rustc's unstable options.
+    fn unstable_options(&self) -> bool {
+        self.immediate_abort() || !self.forced_externs.is_empty()
+    }
+
     fn needs_bootstrap(&self) -> bool {
-        self.kind == CrateKind::Sysroot
+        self.kind == CrateKind::Sysroot || self.unstable_options()
     }
 }
 
@@ -398,12 +415,25 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
     // No absolute path may reach an output: the working directory (Bazel's
     // execroot, different on every machine) becomes `.`.
     push(format!("--remap-path-prefix={}=.", inv.cwd));
+    let release = inv.release();
     if !host {
         // wasm has no unwinding; abort is also smaller. Host crates keep
         // unwind: proc macros (and so their dependencies) require it.
-        push("-Cpanic=abort".into());
+        // Release drops the panic machinery itself: `immediate-abort` makes
+        // every panic (std's and the user's) a bare `unreachable` trap with
+        // no message formatting, which is most of a small module's code
+        // (docs/size.md measures it). The sysroot is built the same way, as
+        // rustc requires one panic strategy across the crate graph.
+        let strategy = if inv.immediate_abort() { "immediate-abort" } else { "abort" };
+        push(format!("-Cpanic={strategy}"));
     }
-    let release = inv.release();
+    if inv.unstable_options() && inv.kind != CrateKind::Sysroot {
+        // `-Cpanic=immediate-abort` and `--extern force:` are unstable, so
+        // rustc runs with RUSTC_BOOTSTRAP=1; an empty allow list keeps every
+        // `#![feature]` an error, so user code stays stable Rust.
+        push("-Zunstable-options".into());
+        push("-Zallow-features=".into());
+    }
     match inv.kind {
         CrateKind::Sysroot => {
             push("-Zforce-unstable-if-unmarked".into());
@@ -473,6 +503,9 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
     for (name, path) in &inv.externs {
         push(format!("--extern={name}={path}"));
     }
+    for (name, path) in &inv.forced_externs {
+        push(format!("--extern=force:{name}={path}"));
+    }
     a.extend(inv.user_flags.iter().cloned());
     Ok(a)
 }
@@ -526,12 +559,14 @@ mod tests {
             cfgs: vec![],
             check_cfgs: vec![],
             externs: vec![("core".into(), "sr/libcore.rlib".into())],
+            forced_externs: vec![],
             dependency_dirs: vec![],
             sysroot: Some("bazel-out/sysroot".into()),
             linker: Some("external/wasm_toolchain/bin/rust-lld".into()),
             library_root: Some("external/wasm_toolchain/library".into()),
             cwd: "/home/u/.cache/bazel/execroot/wasmrust".into(),
             memory: Memory::default(),
+            panic_messages: false,
             user_flags: vec!["-Wunused".into()],
         }
     }
@@ -543,11 +578,44 @@ mod tests {
     #[test]
     fn release_link_is_size_tuned() {
         let a = rustc_args(&inv(CrateKind::Cdylib, Mode::Release)).unwrap();
-        for f in ["-Copt-level=z", "-Clto=fat", "-Ccodegen-units=1", "-Cpanic=abort", "-Cdebug-assertions=off"] {
+        for f in ["-Copt-level=z", "-Clto=fat", "-Ccodegen-units=1", "-Cpanic=immediate-abort", "-Cdebug-assertions=off"] {
             assert!(has(&a, f), "missing {f} in {a:?}");
         }
         assert!(has(&a, "-Clinker=external/wasm_toolchain/bin/rust-lld"));
         assert!(has(&a, "--crate-type=cdylib"));
+    }
+
+    #[test]
+    fn forced_externs_are_linked_with_bootstrap_but_no_features() {
+        let mut i = inv(CrateKind::Cdylib, Mode::Dev);
+        i.forced_externs = vec![("wasm_global_heap".into(), "h/libwasm_global_heap.rlib".into())];
+        let a = rustc_args(&i).unwrap();
+        for f in ["--extern=force:wasm_global_heap=h/libwasm_global_heap.rlib", "-Zunstable-options", "-Zallow-features="] {
+            assert!(has(&a, f), "missing {f} in {a:?}");
+        }
+        assert_eq!(rustc_env(&i, &[], None), vec![("RUSTC_BOOTSTRAP".to_string(), "1".to_string())]);
+    }
+
+    #[test]
+    fn release_panics_abort_immediately_unless_messages_are_kept() {
+        let mut i = inv(CrateKind::Lib, Mode::Release);
+        let a = rustc_args(&i).unwrap();
+        // Unstable strategy: bootstrap on, but no `#![feature]` allowed.
+        for f in ["-Cpanic=immediate-abort", "-Zunstable-options", "-Zallow-features="] {
+            assert!(has(&a, f), "missing {f} in {a:?}");
+        }
+        assert_eq!(rustc_env(&i, &[], None), vec![("RUSTC_BOOTSTRAP".to_string(), "1".to_string())]);
+        i.panic_messages = true;
+        let a = rustc_args(&i).unwrap();
+        assert!(has(&a, "-Cpanic=abort") && !has(&a, "-Cpanic=immediate-abort") && !has(&a, "-Zallow-features="));
+        assert!(rustc_env(&i, &[], None).is_empty());
+        // Dev keeps messages; the sysroot follows the crates it links with.
+        let a = rustc_args(&inv(CrateKind::Lib, Mode::Dev)).unwrap();
+        assert!(has(&a, "-Cpanic=abort"));
+        let mut s = inv(CrateKind::Sysroot, Mode::Release);
+        s.crate_name = "std".into();
+        let a = rustc_args(&s).unwrap();
+        assert!(has(&a, "-Cpanic=immediate-abort") && !has(&a, "-Zallow-features="));
     }
 
     #[test]

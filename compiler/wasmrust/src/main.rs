@@ -170,6 +170,9 @@ struct RustcArgs {
     /// The profile's release opt-level.
     #[arg(long, default_value = "z")]
     opt_level: String,
+    /// Keep panic messages in release (`-Cpanic=abort`; default `immediate-abort`).
+    #[arg(long)]
+    panic_messages: bool,
     #[arg(long = "target-feature")]
     target_features: Vec<WasmFeature>,
     /// Defaults to the crate name.
@@ -182,6 +185,10 @@ struct RustcArgs {
     /// NAME=PATH
     #[arg(long = "extern", value_parser = parse_pair)]
     externs: Vec<(String, String)>,
+    /// NAME=PATH: a crate linked although the source never names it (the
+    /// global allocator crate); rustc's unstable `--extern force:`.
+    #[arg(long = "force-extern", value_parser = parse_pair)]
+    forced_externs: Vec<(String, String)>,
     #[arg(long = "dependency-dir")]
     dependency_dirs: Vec<String>,
     #[arg(long)]
@@ -305,12 +312,14 @@ fn run(cli: Cli) -> Result<()> {
                 cfgs,
                 check_cfgs: script.check_cfgs,
                 externs: a.externs,
+                forced_externs: a.forced_externs,
                 dependency_dirs: a.dependency_dirs,
                 sysroot: a.sysroot,
                 linker: a.linker,
                 library_root: a.library_root,
                 cwd: pwd,
                 memory: Memory { stack_size: a.stack_size, initial: a.initial_memory, max: a.max_memory },
+                panic_messages: a.panic_messages,
                 user_flags: a.user_flags,
             };
             wasmrust::rustc::run(&a.rustc, &inv, &env, a.library_path.as_deref(), a.context.as_deref())

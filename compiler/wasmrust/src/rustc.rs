@@ -121,12 +121,14 @@ mod tests {
             cfgs: vec![],
             check_cfgs: vec![],
             externs: vec![],
+            forced_externs: vec![],
             dependency_dirs: vec![],
             sysroot: None,
             linker: None,
             library_root: None,
             cwd: "/x".into(),
             memory: Memory { stack_size: Some(16384), initial: None, max: Some(131072) },
+            panic_messages: false,
             user_flags: vec![],
         };
         let e = memory_explanation(&inv, "rust-lld: error: maximum memory too small, 213008 bytes needed\n").unwrap();

@@ -60,7 +60,7 @@ extern crate alloc as alloc_crate;
 extern crate std;
 
 pub mod abi;
-#[cfg(feature = "alloc")]
+#[cfg(any(feature = "alloc", feature = "heap"))]
 pub mod alloc;
 pub mod effects;
 pub mod externref;

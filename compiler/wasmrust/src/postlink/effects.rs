@@ -175,36 +175,8 @@ pub fn enforce(path: &std::path::Path, bytes: &[u8], host: &crate::postlink::val
 /// [`enforce`] and before the optimizer, whose dead-code elimination then
 /// removes what only those exports kept. Every other byte is copied.
 pub fn strip(bytes: &[u8]) -> Result<Vec<u8>> {
-    use wasm_encoder::{ExportKind, ExportSection, Section};
-    use wasmparser::ExternalKind;
-    crate::postlink::normalize::rewrite(bytes, |payload, raw, out| {
-        match payload {
-            Payload::CustomSection(c) if c.name() == wasm::effects::SECTION => {}
-            Payload::ExportSection(reader) => {
-                let mut kept = ExportSection::new();
-                for export in reader {
-                    let export = export?;
-                    if export.name.starts_with(wasm::effects::EXPORT_PREFIX) {
-                        continue;
-                    }
-                    let kind = match export.kind {
-                        ExternalKind::Func | ExternalKind::FuncExact => ExportKind::Func,
-                        ExternalKind::Table => ExportKind::Table,
-                        ExternalKind::Memory => ExportKind::Memory,
-                        ExternalKind::Global => ExportKind::Global,
-                        ExternalKind::Tag => ExportKind::Tag,
-                    };
-                    kept.export(export.name, kind, export.index);
-                }
-                kept.append_to(out);
-            }
-            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => {
-                bail!("a component has no effect records of its own: strip its core modules before componentizing")
-            }
-            _ => out.extend_from_slice(raw),
-        }
-        Ok(None)
-    })
+    crate::postlink::normalize::drop_exports(bytes, |name| name.starts_with(wasm::effects::EXPORT_PREFIX), &[wasm::effects::SECTION])
+        .map_err(|e| e.context("a component has no effect records of its own: strip its core modules before componentizing"))
 }
 
 /// Checks the declared effects of the module `bytes` (read from `path`).

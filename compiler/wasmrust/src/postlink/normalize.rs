@@ -54,6 +54,42 @@ pub fn rewrite(bytes: &[u8], mut edit: impl FnMut(Payload<'_>, &[u8], &mut Vec<u
     }
 }
 
+/// Rewrites the core module `bytes` without the exports `drop` names and the
+/// custom sections named in `sections`; every other byte is copied. The
+/// functions and globals behind dropped exports stay: the optimizer removes
+/// what nothing else uses. Components are refused (their core modules are
+/// edited before componentizing).
+pub fn drop_exports(bytes: &[u8], drop: impl Fn(&str) -> bool, sections: &[&str]) -> Result<Vec<u8>> {
+    use wasm_encoder::{ExportKind, ExportSection, Section};
+    use wasmparser::ExternalKind;
+    rewrite(bytes, |payload, raw, out| {
+        match payload {
+            Payload::CustomSection(c) if sections.contains(&c.name()) => {}
+            Payload::ExportSection(reader) => {
+                let mut kept = ExportSection::new();
+                for export in reader {
+                    let export = export?;
+                    if drop(export.name) {
+                        continue;
+                    }
+                    let kind = match export.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => ExportKind::Func,
+                        ExternalKind::Table => ExportKind::Table,
+                        ExternalKind::Memory => ExportKind::Memory,
+                        ExternalKind::Global => ExportKind::Global,
+                        ExternalKind::Tag => ExportKind::Tag,
+                    };
+                    kept.export(export.name, kind, export.index);
+                }
+                kept.append_to(out);
+            }
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => bail!("expected a core module, found a component"),
+            _ => out.extend_from_slice(raw),
+        }
+        Ok(None)
+    })
+}
+
 /// Rewrites `bytes`, dropping the custom sections `mode` does not keep.
 /// All other bytes are copied unchanged.
 pub fn strip_custom_sections(bytes: &[u8], mode: Mode) -> Result<Vec<u8>> {

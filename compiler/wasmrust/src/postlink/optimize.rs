@@ -49,12 +49,20 @@ fn binaryen_feature(f: WasmFeature) -> Feature {
     }
 }
 
+/// Exports rustc asks the linker to add to every wasm32 `cdylib` and that no
+/// host of the WasmRust profiles reads: the addresses where static data ends
+/// and the heap begins (two globals and their exports, 44 bytes in a small
+/// module). Code inside the module still uses the linker symbols; only the
+/// exports go, and wasm-opt then removes the globals nothing reads.
+pub const LINKER_EXPORTS: [&str; 2] = ["__data_end", "__heap_base"];
+
 /// Optimizes the core module at `input` into `output`. `features` must be the
 /// set the module was compiled with: binaryen refuses anything else.
 ///
-/// With `host`, the module's `#[wasm::effect]` declarations are checked first
-/// (failing the build as `normalize` would), then the `wasmrust.fx.*` exports
-/// and the records are stripped, so binaryen removes the code only they kept.
+/// The [`LINKER_EXPORTS`] are dropped first. With `host`, the module's
+/// `#[wasm::effect]` declarations are checked before that (failing the build
+/// as `normalize` would), and the `wasmrust.fx.*` exports and the records are
+/// dropped too, so binaryen removes the code only they kept.
 pub fn optimize(
     input: &Path,
     output: &Path,
@@ -67,17 +75,18 @@ pub fn optimize(
     if validate::validate(input, &bytes, Some(features))? != Kind::Module {
         bail!("`{}` is a component; wasm-opt optimizes core modules (optimize before componentizing)", input.display());
     }
-    let stripped = output.with_extension(format!("fx-tmp-{}", std::process::id()));
-    let input = match host {
+    let bytes = match host {
         Some(host) => {
             crate::postlink::effects::enforce(input, &bytes, host)?;
-            io::write_atomic(&stripped, &crate::postlink::effects::strip(&bytes)?)?;
-            stripped.as_path()
+            crate::postlink::effects::strip(&bytes)?
         }
-        None => input,
+        None => bytes,
     };
-    let result = run_binaryen(input, output, level, features, converge);
-    let _ = std::fs::remove_file(&stripped);
+    let bytes = crate::postlink::normalize::drop_exports(&bytes, |name| LINKER_EXPORTS.contains(&name), &[])?;
+    let trimmed = output.with_extension("pre-opt.wasm");
+    io::write_atomic(&trimmed, &bytes)?;
+    let result = run_binaryen(&trimmed, output, level, features, converge);
+    let _ = std::fs::remove_file(&trimmed);
     result
 }
 
