@@ -79,7 +79,18 @@ build_fails undeclared_effect "//tests/effects:dishonest" \
   "//tests/effects:dishonest: functions do more than their \`#[wasm::effect]\` declarations allow" \
   "\`report\` declares no effects (pure) but can \`js_call\`: report -> wasmrust.fx.notify -> env::log"
 
-# 9. A third-party crate that cannot build for the profile's target (serde_json's
+# 9. The allocator: `heap` on a WASI profile is refused at analysis with the
+#    reason; a crate with its own `#[global_allocator]` on the browser profile
+#    (default `heap`) gets rustc's error and the attribute that fixes it.
+build_fails heap_allocator_on_node "//tests/gates:heap_on_node" \
+  "//tests/gates:heap_on_node: \`allocator = \"heap\"\` is for the browser and embedded profiles" \
+  "std's allocator (wasi-libc's dlmalloc) already starts at \`__heap_base\`"
+build_fails two_allocators_on_browser "//tests/gates:own_allocator_on_browser" \
+  "conflicts with global allocator in: wasm_global_heap" \
+  "crate \`own_allocator_on_browser\` (tests/gates/own_allocator.rs) declares its own \`#[global_allocator]\`" \
+  "set \`allocator = \"default\"\` on the target"
+
+# 10. A third-party crate that cannot build for the profile's target (serde_json's
 #    `std` feature on wasm32v1-none): rustc's error, then the crate, its target
 #    and how the root Cargo.toml reaches it.
 build_fails crate_needs_std_on_embedded "@crates//:serde_json --config=embedded --platforms=//platforms:embedded" \
@@ -87,7 +98,7 @@ build_fails crate_needs_std_on_embedded "@crates//:serde_json --config=embedded 
   "for wasm32v1-none; third-party crate" \
   "needed by: third_party -> serde_json"
 
-# 10. A Cargo.lock that no longer matches Cargo.toml: the fetch fails naming both
+# 11. A Cargo.lock that no longer matches Cargo.toml: the fetch fails naming both
 #     and the command that updates the lock; the lock is not touched.
 cp "$W/third_party/crates/Cargo.toml" "$SCRATCH/bad/Cargo.toml.orig"
 sed -i 's/^\[dependencies\]$/[dependencies]\nbase64 = "0.22"/' "$W/third_party/crates/Cargo.toml"
@@ -98,7 +109,7 @@ build_fails stale_cargo_lock "@crates//:serde" \
 cmp -s "$W/third_party/crates/Cargo.lock" "$SCRATCH/bad/Cargo.lock.before" || fail stale_cargo_lock "the build changed Cargo.lock"
 cp "$SCRATCH/bad/Cargo.toml.orig" "$W/third_party/crates/Cargo.toml"
 
-# 11. A crate that needs C code: libz-sys builds zlib with a C compiler, and no
+# 12. A crate that needs C code: libz-sys builds zlib with a C compiler, and no
 #     wasm profile has one. Its build script fails; the error names the crate,
 #     the target, the dependency path and the compiler's complaint. (Adding the
 #     crate to the lock needs the crate registry, as any new dependency does.)
@@ -114,13 +125,13 @@ fi
 cp "$SCRATCH/bad/Cargo.toml.orig" "$W/third_party/crates/Cargo.toml"
 cp "$SCRATCH/bad/Cargo.lock.orig" "$W/third_party/crates/Cargo.lock"
 
-# 12. A #[linear] value dropped without being consumed: in release its drop glue
+# 13. A #[linear] value dropped without being consumed: in release its drop glue
 #     references a symbol that does not exist, and the driver names the type.
 build_fails linear_value_dropped "//crates/wasm/js/test:linear_dropped --config=release" \
   "undefined symbol: wasmrust_linear_value_dropped__Ticket" \
   "module \`linear_dropped\` (crates/wasm/js/test/linear_dropped.rs) drops a \`#[linear]\` value of type \`Ticket\` without consuming it"
 
-# 13. A toolchain that does not match the lock: names the tool, both hashes and the fix.
+# 14. A toolchain that does not match the lock: names the tool, both hashes and the fix.
 python3 - "$W/toolchains/toolchain.lock.json" <<'PY'
 import json, sys
 p = sys.argv[1]; d = json.load(open(p))

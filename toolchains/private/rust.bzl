@@ -112,7 +112,7 @@ def link_module(ctx, kind, extra_deps = [], cfgs = []):
     )
     allocator = tc.allocator if ctx.attr.allocator == "auto" else ctx.attr.allocator
     if allocator == "heap" and tc.triple.startswith("wasm32-wasi"):
-        fail("{}: `allocator = \"heap\"` is for the browser and embedded profiles; on {} ({}) std's allocator (wasi-libc's dlmalloc) already starts at `__heap_base`. To use `wasm::alloc::Heap` there, declare it as the crate's `#[global_allocator]` (it then also serves C's `malloc`) and set `allocator = \"default\"`.".format(ctx.label, tc.profile, tc.triple))
+        fail("{}: `allocator = \"heap\"` is for the browser and embedded profiles; on {} ({}) std's allocator (wasi-libc's dlmalloc) already starts at `__heap_base`. To use `wasm::alloc::Heap` there, declare it as the crate's `#[global_allocator]` (it then also serves C's `malloc`) and remove `allocator`.".format(ctx.label, tc.profile, tc.triple))
     if allocator == "heap" and "atomics" in tc.features:
         fail("{}: `allocator = \"heap\"` needs non-shared memory, but the {} profile builds with atomics; use `allocator = \"default\"`".format(ctx.label, tc.profile))
     linked = ctx.actions.declare_file("{}/{}.linked.wasm".format(ctx.label.name, ctx.label.name))

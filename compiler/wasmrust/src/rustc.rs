@@ -34,7 +34,10 @@ pub fn run(
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let context = context.map(|c| format!("; {c}")).unwrap_or_default();
-        if let Some(why) = memory_explanation(inv, &stderr).or_else(|| linear_explanation(inv, &stderr)) {
+        if let Some(why) = memory_explanation(inv, &stderr)
+            .or_else(|| linear_explanation(inv, &stderr))
+            .or_else(|| allocator_explanation(inv, &stderr))
+        {
             bail!("{why}{context}");
         }
         bail!("rustc failed to compile crate `{}` ({}) for {}{context}", inv.crate_name, inv.src, inv.target);
@@ -71,6 +74,22 @@ fn linear_explanation(inv: &Invocation, stderr: &str) -> Option<String> {
         inv.src,
         names.join(", "),
         inv.target
+    ))
+}
+
+/// Turns rustc's error for two global allocators, when one of them is the
+/// allocator crate the rules linked (`allocator = "heap"`, the browser
+/// profile's default), into one saying how to keep the crate's own.
+fn allocator_explanation(inv: &Invocation, stderr: &str) -> Option<String> {
+    let (forced, _) = inv
+        .forced_externs
+        .iter()
+        .find(|(name, _)| stderr.contains(&format!("conflicts with global allocator in: {name}")))?;
+    Some(format!(
+        "crate `{}` ({}) declares its own `#[global_allocator]`, but the target also gets `wasm::alloc::Heap` \
+         (crate `{forced}`) from its `allocator` attribute, `heap` by default on the browser profile; \
+         set `allocator = \"default\"` on the target to keep the crate's own",
+        inv.crate_name, inv.src
     ))
 }
 
@@ -145,5 +164,12 @@ mod tests {
         .unwrap();
         assert!(e.contains("drops a `#[linear]` value of type `Ticket` without consuming it"), "{e}");
         assert!(linear_explanation(&inv, "undefined symbol: memcpy").is_none());
+        assert!(allocator_explanation(&inv, "error: the `#[global_allocator]` in this crate conflicts with global allocator in: wasm_global_heap").is_none());
+        let mut inv = inv;
+        inv.forced_externs = vec![("wasm_global_heap".into(), "h/libwasm_global_heap.rlib".into())];
+        let e = allocator_explanation(&inv, "error: the `#[global_allocator]` in this crate conflicts with global allocator in: wasm_global_heap")
+            .unwrap();
+        assert!(e.contains("crate `firmware` (fw/lib.rs) declares its own `#[global_allocator]`"), "{e}");
+        assert!(e.contains("set `allocator = \"default\"`"), "{e}");
     }
 }
