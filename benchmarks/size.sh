@@ -331,7 +331,7 @@ versions() {
 }
 
 flags() {
-  printf 'wasmrust\t%s\n' "bazel build //benchmarks/size:PROGRAM $BAZEL_FLAGS (wasm_rust_binary kind=reactor profile=browser: wasm32-unknown-unknown, opt-level z, fat LTO, 1 CGU, panic=abort, wasm-opt -Oz, 64 KiB stack)"
+  printf 'wasmrust\t%s\n' "bazel build //benchmarks/size:PROGRAM $BAZEL_FLAGS (wasm_rust_binary kind=reactor profile=browser: wasm32-unknown-unknown, opt-level z, fat LTO, 1 CGU, panic=immediate-abort, wasm::alloc::Heap (the profile's allocator), linker exports dropped, wasm-opt -Oz, 32 KiB stack)"
   printf 'cargo\t%s\n' "RUSTC_BOOTSTRAP=1 cargo $CARGO_FLAGS; [profile.release] $CARGO_PROFILE; crate-type cdylib; no wasm-opt"
   printf 'zig\t%s\n' "zig $ZIG_FLAGS"
   printf 'assemblyscript\t%s\n' "asc $AS_FLAGS"

@@ -64,17 +64,24 @@ def componentize(ctx, tools, module, wit_files, world, out):
             extra += ["--world", world]
     return _run(ctx, tools, "componentize", extra, [module] + wit_files, out, "Componentizing")
 
-def size_report(ctx, tools, wasm, out_text, out_json):
-    """`wasmrust size`: sections, code by kind and the largest functions (text and JSON)."""
+def size_report(ctx, tools, wasm, out_text, out_json, out_html = None):
+    """`wasmrust size`: sections, code by kind, the largest functions, retained
+    sizes (the call graph's dominator tree) and what pulled in panics,
+    formatting and the allocator; as text, JSON and (with `out_html`) one
+    self-contained HTML page with a treemap and a sortable table."""
     args = ctx.actions.args()
     args.add("size", wasm)
     args.add("-o", out_text)
     args.add("--json", out_json)
+    outputs = [out_text, out_json]
+    if out_html:
+        args.add("--html", out_html)
+        outputs.append(out_html)
     ctx.actions.run(
         executable = tools.driver,
         arguments = [args],
         inputs = [wasm],
-        outputs = [out_text, out_json],
+        outputs = outputs,
         mnemonic = "WasmSize",
         progress_message = "Measuring {} ({})".format(ctx.label, wasm.basename),
     )

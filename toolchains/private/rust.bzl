@@ -146,8 +146,9 @@ def _binary_impl(ctx):
     for wasm, suffix in [(final, ""), (linked, ".linked")]:
         text = ctx.actions.declare_file("{}/{}{}.size.txt".format(ctx.label.name, ctx.label.name, suffix))
         data = ctx.actions.declare_file("{}/{}{}.size.json".format(ctx.label.name, ctx.label.name, suffix))
-        size_report(ctx, tools, wasm, text, data)
-        reports += [text, data]
+        page = ctx.actions.declare_file("{}/{}{}.size.html".format(ctx.label.name, ctx.label.name, suffix))
+        size_report(ctx, tools, wasm, text, data, page)
+        reports += [text, data, page]
     return [
         DefaultInfo(files = depset([final]), runfiles = ctx.runfiles(files = [final] + ctx.files.data)),
         OutputGroupInfo(linked = depset([linked]), size_report = depset(reports)),
@@ -160,9 +161,10 @@ wasm_rust_binary = rule(
 command (`_start`, `bin`), post-linked for the build mode: release runs
 wasm-opt -Oz to convergence and drops names and producers; dev keeps names.
 The unoptimized link is in output group `linked`; output group `size_report`
-has `wasmrust size` reports (text and JSON) of the final module and of the
-link, which keeps function names: sections, code by kind (panics,
-formatting, allocator) and the largest functions.
+has `wasmrust size` reports (text, JSON and a self-contained HTML page with
+a treemap) of the final module and of the link, which keeps function names:
+sections, code by kind (panics, formatting, allocator), the largest
+functions, retained sizes and what pulled in each kind (docs/size.md).
 
 Example:
 

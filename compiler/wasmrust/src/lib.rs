@@ -12,7 +12,8 @@
 //!   atomically, so a failing pass never leaves a partial file behind.
 //! * [`diff`] locates where two builds of a module differ (section, function,
 //!   demangled name), for reproducibility audits; [`size`] says where a
-//!   module's bytes go.
+//!   module's bytes go: sections, functions, retained sizes over the dominator
+//!   tree of the call graph, a diff of two builds, as text, JSON or HTML.
 
 #![forbid(unsafe_code)]
 

@@ -104,20 +104,33 @@ enum Command {
         json: Option<PathBuf>,
     },
     /// Report where a module's bytes go: sections, code by kind (panics, formatting,
-    /// allocator) and the largest functions with demangled names.
-    #[command(after_help = "Example:\n  wasmrust size app_core.linked.wasm --top 20 -o size.txt --json size.json")]
+    /// allocator), the largest functions with demangled names, retained sizes (the
+    /// call graph's dominator tree) and what pulled in each kind. With --diff, the
+    /// per-section and per-function size changes between two builds.
+    #[command(after_help = "Examples:\n  wasmrust size app_core.linked.wasm --top 20 -o size.txt --json size.json --html size.html\n  wasmrust size app_core.linked.wasm --format html -o size.html\n  wasmrust size --diff old/app_core.linked.wasm new/app_core.linked.wasm")]
     Size {
-        /// The module or component.
+        /// The module or component (with --diff: the old build).
         input: PathBuf,
-        /// How many of the largest functions to list.
+        /// With --diff: the new build.
+        new: Option<PathBuf>,
+        /// Compare two builds (OLD NEW): size deltas per section and per function.
+        #[arg(long, requires = "new")]
+        diff: bool,
+        /// What -o (or stdout) gets: text, html (one self-contained page) or json.
+        #[arg(long, default_value = "text")]
+        format: wasmrust::size::Format,
+        /// How many functions to list (largest, largest retained, largest changes).
         #[arg(long, default_value_t = 30)]
         top: usize,
-        /// Write the text report here instead of stdout.
+        /// Write the report here instead of stdout.
         #[arg(short)]
         o: Option<PathBuf>,
         /// Also write the full report as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Also write the HTML page here (not with --diff).
+        #[arg(long, conflicts_with = "diff")]
+        html: Option<PathBuf>,
     },
     /// Apply the custom-section policy (names kept in dev, dropped in release).
     #[command(after_help = "Example:\n  wasmrust normalize --mode release in.wasm -o out.wasm")]
@@ -358,17 +371,47 @@ fn run(cli: Cli) -> Result<()> {
             let world = wit.as_deref().map(|path| componentize::World { path, name: world.as_deref() });
             componentize::componentize(&input, &o, world.as_ref())
         }
-        Command::Size { input, top, o, json } => {
-            let bytes = wasmrust::io::read(&input)?;
-            let report = wasmrust::size::size_report(&bytes).with_context(|| format!("failed to parse `{}`", input.display()))?;
-            let name = input.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            let text = wasmrust::size::render(&name, &report, top);
+        Command::Size { input, new, diff, format, top, o, json, html } => {
+            use wasmrust::size::{self, Format};
+            let name = |p: &PathBuf| p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let (out, json_bytes) = match (diff, new) {
+                (true, Some(new)) => {
+                    let (old_bytes, new_bytes) = (wasmrust::io::read(&input)?, wasmrust::io::read(&new)?);
+                    let d = size::size_diff(&old_bytes, &new_bytes)
+                        .with_context(|| format!("failed to parse `{}` or `{}`", input.display(), new.display()))?;
+                    let json_bytes = serde_json::to_vec_pretty(&d)?;
+                    let out = match format {
+                        Format::Text => size::render_diff(&input.display().to_string(), &new.display().to_string(), &d, top).into_bytes(),
+                        Format::Json => json_bytes.clone(),
+                        Format::Html => anyhow::bail!("--diff writes text or json, not html"),
+                    };
+                    (out, json_bytes)
+                }
+                (false, Some(new)) => anyhow::bail!("unexpected second file `{}` (compare two builds with --diff OLD NEW)", new.display()),
+                (_, None) => {
+                    let bytes = wasmrust::io::read(&input)?;
+                    let report = size::size_report(&bytes).with_context(|| format!("failed to parse `{}`", input.display()))?;
+                    let json_bytes = serde_json::to_vec_pretty(&report)?;
+                    if let Some(path) = html {
+                        wasmrust::io::write_atomic(&path, size::render_html(&name(&input), &report, top).as_bytes())?;
+                    }
+                    let out = match format {
+                        Format::Text => size::render(&name(&input), &report, top).into_bytes(),
+                        Format::Html => size::render_html(&name(&input), &report, top).into_bytes(),
+                        Format::Json => json_bytes.clone(),
+                    };
+                    (out, json_bytes)
+                }
+            };
             if let Some(path) = json {
-                wasmrust::io::write_atomic(&path, &serde_json::to_vec_pretty(&report)?)?;
+                wasmrust::io::write_atomic(&path, &json_bytes)?;
             }
             match o {
-                Some(path) => wasmrust::io::write_atomic(&path, text.as_bytes())?,
-                None => print!("{text}"),
+                Some(path) => wasmrust::io::write_atomic(&path, &out)?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&out)?;
+                }
             }
             Ok(())
         }
