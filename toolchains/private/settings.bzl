@@ -35,7 +35,7 @@ _PANIC_MESSAGES = "//platforms:panic_messages"
 _PLATFORMS = "//command_line_option:platforms"
 _COMPILATION_MODE = "//command_line_option:compilation_mode"
 
-def _profile_settings(settings, attr):
+def _profile_transition_impl(settings, attr):
     profile = getattr(attr, "profile", "") or settings[_PROFILE_FLAG]
     if profile not in PROFILES:
         fail("unknown profile `{}`; expected one of: {}".format(profile, ", ".join(sorted(PROFILES.keys()))))
@@ -43,9 +43,6 @@ def _profile_settings(settings, attr):
         _PLATFORMS: "//platforms:" + profile,
         _PROFILE_FLAG: profile,
     }
-
-def _profile_transition_impl(settings, attr):
-    return _profile_settings(settings, attr)
 
 # Puts a target (and, through the configuration, its whole dependency graph)
 # on its profile's platform, so `bazel build //...` works from the host
@@ -60,7 +57,7 @@ def _test_transition_impl(settings, attr):
     # Only release differs: dev always keeps messages, and leaving the flag
     # alone there keeps dev tests in the same configuration as the modules.
     release = str(settings[_COMPILATION_MODE]) == "opt"  # an enum, not a string, in Bazel 4
-    return dict(_profile_settings(settings, attr), **{_PANIC_MESSAGES: release or settings[_PANIC_MESSAGES]})
+    return dict(_profile_transition_impl(settings, attr), **{_PANIC_MESSAGES: release or settings[_PANIC_MESSAGES]})
 
 # The profile transition for `wasm_test`: tests also keep panic messages in
 # release (`-Cpanic=abort` instead of `immediate-abort`), since the harness
