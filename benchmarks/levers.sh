@@ -14,7 +14,13 @@
 # + rust-lld (`.linked.wasm`), wasm-opt -Oz to convergence after the linker's
 # exports are dropped (`.opt.wasm`), and the custom-section policy (final).
 # Everything else of the policy (opt-level z, fat LTO, one codegen unit,
-# `optimize_for_size`) is on in every column. docs/size.md has the figures.
+# `optimize_for_size`) is on in every column.
+#
+# A second table turns those compiler levers back to cargo's release defaults
+# one at a time (`--//platforms:levers_off=<lever>`: opt-level 3, no
+# cross-crate LTO, 16 codegen units, core/alloc without `optimize_for_size`),
+# then all four together, on the release build above (immediate-abort, Heap,
+# wasm-opt and the section policy all still on). docs/size.md has the figures.
 #
 # Usage: benchmarks/levers.sh
 set -euo pipefail
@@ -57,4 +63,17 @@ for p in "${programs[@]}"; do
   linked=$(out "$t" .linked)
   opt=$(out "$t" .opt)
   printf '| %-9s | %17s | %15s | %6s | %8s | %7s | %6s |\n' "$p" "$a" "$b" "$c" "$linked" "$opt" "$c"
+done
+
+levers=(opt_level lto codegen_units optimize_for_size)
+all_off=$(IFS=,; echo "${levers[*]}")
+for l in "${levers[@]}" "$all_off"; do build --//platforms:levers_off="$l" "${labels[@]}"; done
+
+printf '\n| %-9s | %7s | %11s | %6s | %16s | %21s | %11s |\n' program release opt-level=3 no-LTO codegen-units=16 no-optimize_for_size all-four-off
+printf '|%s|\n' "-----------|---------|-------------|--------|------------------|-----------------------|-------------"
+for p in "${programs[@]}"; do
+  t=//benchmarks/size:$p
+  row=("$(out "$t" "")")
+  for l in "${levers[@]}" "$all_off"; do row+=("$(out "$t" "" --//platforms:levers_off="$l")"); done
+  printf '| %-9s | %7s | %11s | %6s | %16s | %21s | %11s |\n' "$p" "${row[@]}"
 done

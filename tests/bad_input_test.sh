@@ -77,7 +77,7 @@ build_fails simd_on_embedded_profile "//tests/memory:fits_embedded --config=simd
 #    the function, the undeclared effect and the call path to its source.
 build_fails undeclared_effect "//tests/effects:dishonest" \
   "//tests/effects:dishonest: functions do more than their \`#[wasm::effect]\` declarations allow" \
-  "\`report\` declares no effects (pure) but can \`js_call\`: report -> wasmrust.fx.notify -> env::log"
+  "\`report\` declares no effects (pure) but can \`js_call\`: report -> notify -> env::log"
 
 # 9. The allocator: `heap` on a WASI profile is refused at analysis with the
 #    reason; a crate with its own `#[global_allocator]` on the browser profile

@@ -1,11 +1,11 @@
 // JS side of tests/externref/lib.rs: every instance gets its own slot table.
-import { ExternRefTable } from '../../crates/wasm/js/wasmrust.mjs';
+import { EXTERNREF_MODULE, ExternRefTable } from '../../crates/wasm/js/wasmrust.mjs';
 
 export default (state) => {
   const table = new ExternRefTable();
   state.table = table;
   return {
-    'wasmrust:externref': table.imports(),
+    [EXTERNREF_MODULE]: table.imports(),
     env: {
       new_object: (id) => table.insert({ id }),
       new_function: () => table.insert(() => 42),

@@ -46,6 +46,7 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
     args.add("--metadata", metadata)
     if tools.panic_messages:
         args.add("--panic-messages")
+    args.add_all(tools.levers_off, before_each = "--lever-off")
     return args
 
 def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], forced_deps = [], cfgs = [], env = {}, context = None):

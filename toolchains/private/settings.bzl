@@ -30,6 +30,25 @@ bool_flag = rule(
     build_setting = config.bool(flag = True),
 )
 
+# The release levers `--//platforms:levers_off` can turn back to cargo's
+# release defaults (flags.rs `Lever` in the driver applies them).
+LEVERS = ["opt_level", "lto", "codegen_units", "optimize_for_size"]
+
+LeversInfo = provider(doc = "Release levers turned back to cargo's defaults.", fields = {"off": "list of str: items of LEVERS"})
+
+def _levers_flag_impl(ctx):
+    off = [v for v in ctx.build_setting_value if v]
+    for v in off:
+        if v not in LEVERS:
+            fail("{}: unknown lever `{}`; expected a comma-separated list of: {}".format(ctx.label, v, ", ".join(LEVERS)))
+    return [LeversInfo(off = sorted({v: None for v in off}.keys()))]
+
+levers_flag = rule(
+    implementation = _levers_flag_impl,
+    doc = "Release levers to turn back to cargo's release defaults, for measuring what each is worth (`--//platforms:levers_off=lto,codegen_units`).",
+    build_setting = config.string_list(flag = True),
+)
+
 _PROFILE_FLAG = "//platforms:profile"
 _PANIC_MESSAGES = "//platforms:panic_messages"
 _PLATFORMS = "//command_line_option:platforms"

@@ -2,7 +2,7 @@
 
 load(":compile.bzl", "driver_args")
 load(":providers.bzl", "WasmSysrootInfo")
-load(":settings.bzl", "BoolFlagInfo", "build_mode")
+load(":settings.bzl", "BoolFlagInfo", "LeversInfo", "build_mode")
 load(":sysroot_crates.bzl", "sysroot_crates")
 
 def _lib_dir(files):
@@ -21,6 +21,7 @@ def tool_context(ctx):
         rustc_files = rustc_files,
         library_path = _lib_dir(rustc_files),
         panic_messages = ctx.attr._panic_messages[BoolFlagInfo].value,
+        levers_off = ctx.attr._levers_off[LeversInfo].off,
     )
 
 TOOL_ATTRS = {
@@ -33,6 +34,7 @@ TOOL_ATTRS = {
     ),
     "_rustc": attr.label(default = Label("@wasm_toolchain//:rustc"), cfg = "exec"),
     "_panic_messages": attr.label(default = Label("//platforms:panic_messages")),
+    "_levers_off": attr.label(default = Label("//platforms:levers_off")),
 }
 
 def _sysroot_impl(ctx):

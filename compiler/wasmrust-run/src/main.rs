@@ -16,6 +16,7 @@
 //! `invoke COMPONENT INTERFACE CALL` prints one call's result; `run COMPONENT
 //! ARGS...` runs a command component (`wasi:cli/run`) with stdio inherited.
 
+mod externref;
 mod test;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -62,6 +63,13 @@ enum Command {
 struct Host {
     wasi: WasiCtx,
     table: ResourceTable,
+    refs: externref::ExternRefTable,
+}
+
+impl Host {
+    fn new(wasi: WasiCtx) -> Self {
+        Host { wasi, table: ResourceTable::new(), refs: externref::ExternRefTable::default() }
+    }
 }
 
 impl WasiView for Host {
@@ -82,7 +90,7 @@ fn run_command(path: &Path, args: &[String]) -> Result<bool> {
     let mut argv = vec![name];
     argv.extend(args.iter().cloned());
     let wasi = WasiCtx::builder().inherit_stdio().args(&argv).build();
-    let mut store = Store::new(&engine, Host { wasi, table: ResourceTable::new() });
+    let mut store = Store::new(&engine, Host::new(wasi));
     let command = wasmtime_wasi::p2::bindings::sync::Command::instantiate(&mut store, &component, &linker)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("`{}` is not a runnable command component", path.display()))?;
@@ -99,6 +107,7 @@ fn load(path: &Path) -> Result<(Engine, Component, Linker<Host>)> {
         .with_context(|| format!("failed to load component `{}`", path.display()))?;
     let mut linker = Linker::<Host>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    externref::add_to_linker(&mut linker, |h| &mut h.refs)?;
     Ok((engine, component, linker))
 }
 
@@ -106,7 +115,7 @@ impl Runner {
     fn new(path: &Path) -> Result<Self> {
         let (engine, component, linker) = load(path)?;
         let wasi = WasiCtx::builder().inherit_stderr().build();
-        let mut store = Store::new(&engine, Host { wasi, table: ResourceTable::new() });
+        let mut store = Store::new(&engine, Host::new(wasi));
         let instance = linker
             .instantiate(&mut store, &component)
             .map_err(anyhow::Error::from)

@@ -143,6 +143,7 @@ pub fn run(path: &Path, runtime: Runtime, target: Option<Target>, mut selection:
 
 mod wasmtime_host {
     use super::{Instance, Outcome};
+    use crate::externref::{self, ExternRefTable, HostValue};
     use anyhow::{Context, Result};
     use std::path::Path;
     use wasmtime::component::{Component, InstancePre, Linker, ResourceTable};
@@ -154,6 +155,7 @@ mod wasmtime_host {
         wasi: WasiCtx,
         table: ResourceTable,
         panic: Option<String>,
+        refs: ExternRefTable,
     }
 
     impl WasiView for Host {
@@ -182,6 +184,8 @@ mod wasmtime_host {
             store.data_mut().panic = Some(message);
             Ok(())
         })?;
+        externref::add_to_linker(&mut linker, |h| &mut h.refs)?;
+        add_host_values(&mut linker)?;
         let pre: InstancePre<Host> = linker
             .instantiate_pre(&component)
             .map_err(anyhow::Error::from)
@@ -189,10 +193,39 @@ mod wasmtime_host {
         Ok(Box::new(move || {
             let output = MemoryOutputPipe::new(1 << 20);
             let wasi = WasiCtx::builder().stdout(output.clone()).stderr(output.clone()).build();
-            let mut store = Store::new(&engine, Host { wasi, table: ResourceTable::new(), panic: None });
+            let mut store = Store::new(&engine, Host { wasi, table: ResourceTable::new(), panic: None, refs: ExternRefTable::default() });
             let instance = pre.instantiate(&mut store).map_err(anyhow::Error::from).context("failed to instantiate the test component")?;
             Ok(Box::new(Test { store, instance, output }) as Box<dyn Instance>)
         }))
+    }
+
+    /// A host object for `ExternRef` tests: what `object-id` reads back.
+    struct Object {
+        id: u32,
+    }
+
+    /// The harness world's `host-values` import (crates/wasm-test/wit): host
+    /// values for tests to pass through `wasm::ExternRef` and back.
+    fn add_host_values(linker: &mut Linker<Host>) -> Result<()> {
+        let mut i = linker.instance("host-values")?;
+        i.func_wrap("new-object", |mut s: StoreContextMut<'_, Host>, (id,): (u32,)| {
+            Ok((s.data_mut().refs.insert(HostValue::new(Object { id })),))
+        })?;
+        i.func_wrap("new-function", |mut s: StoreContextMut<'_, Host>, (): ()| {
+            Ok((s.data_mut().refs.insert(HostValue::callable(|| 42u32)),))
+        })?;
+        i.func_wrap("object-id", |mut s: StoreContextMut<'_, Host>, (index,): (u32,)| {
+            let value = s.data_mut().refs.get(index)?;
+            match value.downcast_ref::<Object>() {
+                Some(o) => Ok((o.id,)),
+                None => Err(wasmtime::Error::msg(format!("externref: slot #{index} holds no object from `new-object`"))),
+            }
+        })?;
+        i.func_wrap("live-slots", |mut s: StoreContextMut<'_, Host>, (): ()| {
+            Ok((u32::try_from(s.data_mut().refs.live()).expect("fewer than 2^32 slots"),))
+        })?;
+        i.func_wrap("sum", |_: StoreContextMut<'_, Host>, (values,): (Vec<f32>,)| Ok((values.iter().map(|&v| f64::from(v)).sum::<f64>(),)))?;
+        Ok(())
     }
 
     impl Test {

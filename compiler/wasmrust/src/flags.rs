@@ -158,6 +158,33 @@ impl FromStr for Mode {
     }
 }
 
+/// A release lever `--lever-off` turns back to cargo's release default, to
+/// measure what it is worth (`--//platforms:levers_off`, benchmarks/levers.sh).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lever {
+    /// The profile's opt-level (`z`/`s`); cargo's is `3`.
+    OptLevel,
+    /// Fat LTO of linked modules; cargo's default is none across crates.
+    Lto,
+    /// One codegen unit; cargo's release default is 16.
+    CodegenUnits,
+    /// `core`/`alloc` built with `optimize_for_size`; cargo's std has it off.
+    OptimizeForSize,
+}
+
+impl FromStr for Lever {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "opt_level" => Ok(Lever::OptLevel),
+            "lto" => Ok(Lever::Lto),
+            "codegen_units" => Ok(Lever::CodegenUnits),
+            "optimize_for_size" => Ok(Lever::OptimizeForSize),
+            _ => bail!("unknown lever `{s}`; expected opt_level, lto, codegen_units or optimize_for_size"),
+        }
+    }
+}
+
 /// What kind of crate an action compiles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CrateKind {
@@ -318,6 +345,8 @@ pub struct Invocation {
     /// Keep panic messages in release (`-Cpanic=abort`) instead of the
     /// default `-Cpanic=immediate-abort`; no effect in dev or on the host.
     pub panic_messages: bool,
+    /// Release levers turned back to cargo's defaults; no effect in dev or on the host.
+    pub levers_off: Vec<Lever>,
     /// The user's own `rustc_flags`, appended last.
     pub user_flags: Vec<String>,
 }
@@ -332,8 +361,13 @@ impl Invocation {
             // rebuild's codegen (more of it is monomorphized into user code).
             (CrateKind::Sysroot, Mode::Dev) => "2",
             (_, Mode::Dev) => "1",
+            (_, Mode::Release) if self.lever_off(Lever::OptLevel) => "3",
             (_, Mode::Release) => &self.release_opt_level,
         }
+    }
+
+    fn lever_off(&self, lever: Lever) -> bool {
+        self.levers_off.contains(&lever)
     }
 
     /// Whether the release policy (no debug assertions, one codegen unit,
@@ -445,7 +479,7 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
             if let Some(lib) = &inv.library_root {
                 push(format!("--remap-path-prefix={lib}=/rustc/library"));
             }
-            if release && matches!(inv.crate_name.as_str(), "core" | "alloc") {
+            if release && !inv.lever_off(Lever::OptimizeForSize) && matches!(inv.crate_name.as_str(), "core" | "alloc") {
                 push("--cfg=feature=\"optimize_for_size\"".into());
             }
         }
@@ -458,9 +492,11 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
             push("-Coverflow-checks=on".into());
         }
     }
-    push(format!("-Ccodegen-units={}", if release { 1 } else { 16 }));
+    push(format!("-Ccodegen-units={}", if release && !inv.lever_off(Lever::CodegenUnits) { 1 } else { 16 }));
     if release && inv.kind.links() {
-        push("-Clto=fat".into());
+        if !inv.lever_off(Lever::Lto) {
+            push("-Clto=fat".into());
+        }
         push("-Cstrip=debuginfo".into());
     }
     if !inv.target_features.is_empty() && !host {
@@ -567,6 +603,7 @@ mod tests {
             cwd: "/home/u/.cache/bazel/execroot/wasmrust".into(),
             memory: Memory::default(),
             panic_messages: false,
+            levers_off: vec![],
             user_flags: vec!["-Wunused".into()],
         }
     }
@@ -583,6 +620,34 @@ mod tests {
         }
         assert!(has(&a, "-Clinker=external/wasm_toolchain/bin/rust-lld"));
         assert!(has(&a, "--crate-type=cdylib"));
+    }
+
+    #[test]
+    fn each_lever_turns_back_to_cargo_release_default() {
+        let release = |kind, levers: &[Lever]| {
+            let mut i = inv(kind, Mode::Release);
+            i.levers_off = levers.to_vec();
+            if kind == CrateKind::Sysroot {
+                i.crate_name = "core".into();
+            }
+            rustc_args(&i).unwrap()
+        };
+        let all = [Lever::OptLevel, Lever::Lto, Lever::CodegenUnits, Lever::OptimizeForSize];
+        let link = release(CrateKind::Cdylib, &all);
+        for f in ["-Copt-level=3", "-Ccodegen-units=16"] {
+            assert!(has(&link, f), "missing {f} in {link:?}");
+        }
+        assert!(!link.iter().any(|a| a.starts_with("-Clto")));
+        assert!(!has(&release(CrateKind::Sysroot, &all), "--cfg=feature=\"optimize_for_size\""));
+        // One lever at a time leaves the others alone.
+        let lto_only = release(CrateKind::Cdylib, &[Lever::Lto]);
+        assert!(has(&lto_only, "-Copt-level=z") && has(&lto_only, "-Ccodegen-units=1") && !has(&lto_only, "-Clto=fat"));
+        assert!(has(&release(CrateKind::Sysroot, &[Lever::Lto]), "--cfg=feature=\"optimize_for_size\""));
+        // Dev ignores them.
+        let mut d = inv(CrateKind::Cdylib, Mode::Dev);
+        d.levers_off = all.to_vec();
+        assert_eq!(rustc_args(&d).unwrap(), rustc_args(&inv(CrateKind::Cdylib, Mode::Dev)).unwrap());
+        assert!("inline".parse::<Lever>().unwrap_err().to_string().contains("opt_level, lto"));
     }
 
     #[test]

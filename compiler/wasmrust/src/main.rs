@@ -107,7 +107,7 @@ enum Command {
     /// allocator), the largest functions with demangled names, retained sizes (the
     /// call graph's dominator tree) and what pulled in each kind. With --diff, the
     /// per-section and per-function size changes between two builds.
-    #[command(after_help = "Examples:\n  wasmrust size app_core.linked.wasm --top 20 -o size.txt --json size.json --html size.html\n  wasmrust size app_core.linked.wasm --format html -o size.html\n  wasmrust size --diff old/app_core.linked.wasm new/app_core.linked.wasm")]
+    #[command(after_help = "Examples:\n  wasmrust size app_core.linked.wasm --top 20 -o size.txt --json size.json --html size.html\n  wasmrust size app_core.linked.wasm --format html -o size.html\n  wasmrust size --diff old/app_core.linked.wasm new/app_core.linked.wasm\n  wasmrust size --diff old.wasm new.wasm --format html -o diff.html")]
     Size {
         /// The module or component (with --diff: the old build).
         input: PathBuf,
@@ -186,6 +186,9 @@ struct RustcArgs {
     /// Keep panic messages in release (`-Cpanic=abort`; default `immediate-abort`).
     #[arg(long)]
     panic_messages: bool,
+    /// A release lever turned back to cargo's default (opt_level, lto, codegen_units, optimize_for_size).
+    #[arg(long = "lever-off")]
+    levers_off: Vec<wasmrust::flags::Lever>,
     #[arg(long = "target-feature")]
     target_features: Vec<WasmFeature>,
     /// Defaults to the crate name.
@@ -333,6 +336,7 @@ fn run(cli: Cli) -> Result<()> {
                 cwd: pwd,
                 memory: Memory { stack_size: a.stack_size, initial: a.initial_memory, max: a.max_memory },
                 panic_messages: a.panic_messages,
+                levers_off: a.levers_off,
                 user_flags: a.user_flags,
             };
             wasmrust::rustc::run(&a.rustc, &inv, &env, a.library_path.as_deref(), a.context.as_deref())
@@ -383,7 +387,7 @@ fn run(cli: Cli) -> Result<()> {
                     let out = match format {
                         Format::Text => size::render_diff(&input.display().to_string(), &new.display().to_string(), &d, top).into_bytes(),
                         Format::Json => json_bytes.clone(),
-                        Format::Html => anyhow::bail!("--diff writes text or json, not html"),
+                        Format::Html => size::render_diff_html(&input.display().to_string(), &new.display().to_string(), &d, top).into_bytes(),
                     };
                     (out, json_bytes)
                 }

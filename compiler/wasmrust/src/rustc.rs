@@ -148,6 +148,7 @@ mod tests {
             cwd: "/x".into(),
             memory: Memory { stack_size: Some(16384), initial: None, max: Some(131072) },
             panic_messages: false,
+            levers_off: vec![],
             user_flags: vec![],
         };
         let e = memory_explanation(&inv, "rust-lld: error: maximum memory too small, 213008 bytes needed\n").unwrap();

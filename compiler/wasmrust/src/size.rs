@@ -10,7 +10,7 @@ mod graph;
 mod html;
 
 pub use compare::{Delta, SizeDiff, render_diff, size_diff};
-pub use html::render_html;
+pub use html::{render_diff_html, render_html};
 
 use crate::diff::layout;
 use anyhow::{Result, bail};
@@ -524,6 +524,16 @@ mod tests {
         let text = render_diff("old.wasm", "new.wasm", &d, 10);
         assert!(text.contains("4 changed: 1 added, 1 removed; 4 unchanged"), "{text}");
         assert!(text.lines().any(|l| l.trim_start().starts_with("72          2        -70  app::dead")), "{text}");
+        assert!(text.lines().any(|l| l.ends_with("-65  code (-21.0%)")), "{text}");
+
+        let page = render_diff_html("old.wasm", "new.wasm", &d, 10);
+        assert_eq!(page, render_diff_html("old.wasm", "new.wasm", &d, 10));
+        assert!(!page.contains(" src=") && !page.contains(" href="), "no external resources");
+        // Every changed function has a row with a bar as long as its share of the largest change.
+        assert_eq!(page.matches("<td class=\"bar\">").count(), d.sections.len() + d.functions.len());
+        assert!(page.contains("<td>app::dead</td><td class=\"n\" data-v=\"72\">72</td><td class=\"n\" data-v=\"2\">2</td><td class=\"n\" data-v=\"-70\">-70</td><td class=\"bar\"><span style=\"width:100.0%;background:#6aa84f\">"), "{page}");
+        assert!(page.contains("<td>app::callback2</td><td class=\"n\" data-v=\"0\">-</td>"), "{page}");
+        assert!(page.contains("<pre>size diff: old.wasm -&gt; new.wasm"), "the text form is embedded");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 // wasmrust.mjs — host glue for modules built with the `wasm` crate (node and browsers).
 //
 // A plain ES module with no dependencies. It provides:
-//   - ExternRefTable: the slot table behind `wasm::ExternRef` (imports of "wasmrust:externref");
+//   - ExternRefTable: the slot table behind `wasm::ExternRef` (imports of "wasmrust:externref/table");
 //   - WasmRust: calls `#[wasm::export]` functions and implements `#[wasm::import]` functions from a
 //     signature description, following the ABI documented in the `wasm::abi` Rust module.
 //
@@ -22,8 +22,16 @@
 //   rt.attach(instance);
 //   const api = rt.bind({ greet: { params: ["str", "u32"], result: "string" } });
 //   api.greet("wasm", 2);
+//   rt.release(); // frees the return area the helper keeps in the instance (leak checks)
+//
+// `bind` reads each signature once and returns a function per export: all-scalar signatures call
+// the export directly, strings are encoded straight into memory, and results go through one
+// return area reused for the instance.
 
 const HOLE = Symbol("free slot");
+
+/** The core import module of `wasm::ExternRef`'s slot table (`wasm::externref::IMPORT_MODULE`). */
+export const EXTERNREF_MODULE = "wasmrust:externref/table";
 
 /** The host table behind ExternRef: slot 0 is null, live slots hold JS values. */
 export class ExternRefTable {
@@ -63,13 +71,13 @@ export class ExternRefTable {
   get live() {
     return this.slots.length - 1 - this.freeList.length;
   }
-  /** The "wasmrust:externref" import module. */
+  /** The "wasmrust:externref/table" import module (EXTERNREF_MODULE). */
   imports() {
     return {
       drop: (i) => this.remove(i),
       clone: (i) => this.insert(this.get(i)),
       eq: (a, b) => (Object.is(this.get(a), this.get(b)) ? 1 : 0),
-      is_func: (i) => (typeof this.get(i) === "function" ? 1 : 0),
+      "is-func": (i) => (typeof this.get(i) === "function" ? 1 : 0),
     };
   }
 }
@@ -80,6 +88,14 @@ const ELEMS = {
   f32: [Float32Array, 4], f64: [Float64Array, 8],
 };
 const SCALAR32 = new Set(["i8", "u8", "i16", "u16", "i32", "u32", "char", "bool", "externref", "owned_externref"]);
+// Scalars whose JS value is the core value as is (as arguments; results may still need `fromCore`).
+const PLAIN_ARGS = new Set(["i8", "u8", "i16", "u16", "i32", "u32", "f32", "f64"]);
+// One encoder and decoder for every call (creating them costs more than a short string's copy).
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder("utf-8", { fatal: true });
+// The return area kept per instance for results up to this size (larger ones get their own block).
+const AREA_SIZE = 64;
+const AREA_ALIGN = 8;
 const roundUp = (n, a) => Math.ceil(n / a) * a;
 
 /** "scalar" (one core value), "pair" (ptr, len) or "indirect" (pointer to the memory encoding). */
@@ -118,21 +134,38 @@ export class WasmRust {
   constructor() {
     this.refs = new ExternRefTable();
     this.exports = null;
+    this.buffer = null; // the memory buffer `dataView` views; a grown memory has a new one
+    this.dataView = null;
+    this.area = 0; // the reused return area, allocated on first use
   }
 
-  /** The import object: "wasmrust:externref" plus `extra` modules. */
+  /** The import object: "wasmrust:externref/table" plus `extra` modules. */
   imports(extra = {}) {
-    return { "wasmrust:externref": this.refs.imports(), ...extra };
+    return { [EXTERNREF_MODULE]: this.refs.imports(), ...extra };
   }
 
   /** Binds to an instance (needs exports `memory`, `wasmrust_alloc`, `wasmrust_free`). */
   attach(instance) {
     this.exports = instance.exports;
+    this.buffer = this.dataView = null;
+    this.area = 0;
     return this;
   }
 
+  /** Frees what the helper keeps in the instance (the return area); calls after this still work. */
+  release() {
+    if (this.area !== 0) this.free(this.area, AREA_SIZE, AREA_ALIGN);
+    this.area = 0;
+  }
+
+  /** A DataView of memory, made again only after the memory grew. */
   view() {
-    return new DataView(this.exports.memory.buffer);
+    const buffer = this.exports.memory.buffer;
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.dataView = new DataView(buffer);
+    }
+    return this.dataView;
   }
   alloc(size, align) {
     return this.exports.wasmrust_alloc(size, align) >>> 0;
@@ -141,11 +174,17 @@ export class WasmRust {
     this.exports.wasmrust_free(ptr, size, align);
   }
 
-  /** Copies bytes of a string/slice into a fresh block; returns [ptr, len]. */
+  /** Copies bytes of a string/slice into a fresh block; returns [ptr, len, block size, align]. */
   writeBuffer(t, value) {
     let bytes, len, align;
     if (t === "str" || t === "string") {
-      bytes = new TextEncoder().encode(value);
+      // Encode straight into memory: a block of one byte per UTF-16 unit is exact for ASCII
+      // (what the module then owns, for `string`); otherwise encode first and copy.
+      const ptr = this.alloc(value.length, 1);
+      const { read, written } = ENCODER.encodeInto(value, new Uint8Array(this.exports.memory.buffer, ptr, value.length));
+      if (read === value.length) return [ptr, written, value.length, 1];
+      this.free(ptr, value.length, 1);
+      bytes = ENCODER.encode(value);
       len = bytes.length;
       align = 1;
     } else {
@@ -164,7 +203,7 @@ export class WasmRust {
   readBuffer(t, ptr, len, owned) {
     let value, bytes, align;
     if (t === "str" || t === "string") {
-      value = new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(this.exports.memory.buffer, ptr, len));
+      value = DECODER.decode(new Uint8Array(this.exports.memory.buffer, ptr, len));
       bytes = len;
       align = 1;
     } else {
@@ -283,36 +322,64 @@ export class WasmRust {
     return [core, cleanup];
   }
 
-  /** Calls export `name` with signature `sig`. */
+  /** Calls export `name` with signature `sig` (`bind` does the same with the signature read once). */
   call(name, sig, args) {
-    const fn = this.exports[name];
-    if (typeof fn !== "function") throw new TypeError(`wasmrust: no export named ${name}`);
+    return this.compile(name, sig)(...args);
+  }
+
+  /**
+   * A JS function calling export `name` with signature `sig`. The signature is read here, once:
+   * all-plain-scalar signatures call the export directly; others lower arguments, pass the
+   * instance's reused return area (results up to AREA_SIZE bytes) and read the result.
+   */
+  compile(name, sig) {
     const params = sig.params || [];
-    if (args.length !== params.length) throw new TypeError(`wasmrust: ${name} takes ${params.length} arguments`);
     const result = sig.result || "unit";
-    const [core, cleanup] = this.lowerArgs(params, args);
-    try {
-      const cls = classOf(result);
-      if (cls === "scalar") return this.fromCore(result, fn(...core));
-      if (cls === "unit") return void fn(...core);
-      const { size, align } = layout(result);
-      const area = this.alloc(size, align);
-      try {
-        fn(...core, area);
-        // Read before the argument buffers are freed: a borrowed result may point into them.
-        return this.load(result, area);
-      } finally {
-        this.free(area, size, align);
-      }
-    } finally {
-      for (const f of cleanup.reverse()) f();
+    const resultClass = classOf(result);
+    params.forEach(classOf); // unknown types fail at bind time, not at the first call
+    const n = params.length;
+    const exported = () => {
+      const fn = this.exports[name];
+      if (typeof fn !== "function") throw new TypeError(`wasmrust: no export named ${name}`);
+      return fn;
+    };
+    const arity = (args) => {
+      if (args.length !== n) throw new TypeError(`wasmrust: ${name} takes ${n} arguments`);
+    };
+    if (params.every((t) => PLAIN_ARGS.has(t)) && resultClass !== "indirect" && resultClass !== "pair") {
+      if (resultClass === "unit") return (...args) => { arity(args); exported()(...args); };
+      return (...args) => { arity(args); return this.fromCore(result, exported()(...args)); };
     }
+    const { size, align } = resultClass === "unit" || resultClass === "scalar" ? { size: 0, align: 1 } : layout(result);
+    const shared = size <= AREA_SIZE && align <= AREA_ALIGN;
+    return (...args) => {
+      arity(args);
+      const fn = exported();
+      const [core, cleanup] = this.lowerArgs(params, args);
+      try {
+        if (resultClass === "scalar") return this.fromCore(result, fn(...core));
+        if (resultClass === "unit") return void fn(...core);
+        // The shared area is safe across re-entrant calls: an export writes its result only as
+        // it returns, and it is read right after.
+        if (shared && this.area === 0) this.area = this.alloc(AREA_SIZE, AREA_ALIGN);
+        const area = shared ? this.area : this.alloc(size, align);
+        try {
+          fn(...core, area);
+          // Read before the argument buffers are freed: a borrowed result may point into them.
+          return this.load(result, area);
+        } finally {
+          if (!shared) this.free(area, size, align);
+        }
+      } finally {
+        for (let i = cleanup.length - 1; i >= 0; i--) cleanup[i]();
+      }
+    };
   }
 
   /** An object of JS functions for the exports described in `sigs` ({ name: sig }). */
   bind(sigs) {
     const api = {};
-    for (const [name, sig] of Object.entries(sigs)) api[name] = (...args) => this.call(sig.export || name, sig, args);
+    for (const [name, sig] of Object.entries(sigs)) api[name] = this.compile(sig.export || name, sig);
     return api;
   }
 

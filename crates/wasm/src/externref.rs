@@ -26,14 +26,20 @@
 //!
 //! # Imports the host provides
 //!
-//! Module `"wasmrust:externref"`; every index is an `i32` slot number, `0` meaning null.
+//! Module [`IMPORT_MODULE`] (`"wasmrust:externref/table"`); every index is an `i32` slot number,
+//! `0` meaning null.
 //!
 //! | name | signature | meaning |
 //! |---|---|---|
 //! | `drop` | `(index: i32)` | free the slot; the module never uses `index` again |
 //! | `clone` | `(index: i32) -> i32` | put the same value in a new slot and return it (never 0 for a live slot) |
 //! | `eq` | `(a: i32, b: i32) -> i32` | `1` if both slots hold the same value (JS `Object.is`), else `0` |
-//! | `is_func` | `(index: i32) -> i32` | `1` if the slot holds a callable value, else `0` |
+//! | `is-func` | `(index: i32) -> i32` | `1` if the slot holds a callable value, else `0` |
+//!
+//! The names are those of the WIT interface [`WIT`], whose canonical-ABI lowering is exactly these
+//! core signatures: a JS host passes an import object keyed by them, and for the wasmtime profile
+//! the toolchain embeds the interface so the component imports `wasmrust:externref/table`, which
+//! the wasmtime host implements (`compiler/wasmrust-run`'s `externref` module).
 //!
 //! The host maps `null`/`undefined` to index `0` when it passes a value in, and index `0` back to
 //! `null`. Slots the host fills for an `#[export]` call (borrowed `ExternRef` parameters) are freed
@@ -43,6 +49,31 @@
 
 use core::fmt;
 use core::marker::PhantomData;
+
+/// The core import module of the slot-table imports: the WIT interface [`WIT`] names.
+pub const IMPORT_MODULE: &str = "wasmrust:externref/table";
+
+/// The slot-table imports as a WIT package: world `imports` imports interface `table`. Its
+/// canonical-ABI lowering is the core signatures of the module docs, so a core module's imports
+/// from [`IMPORT_MODULE`] become a component's import of `wasmrust:externref/table`.
+pub const WIT: &str = "package wasmrust:externref;
+
+/// The host's table of values that `wasm::ExternRef` handles index; 0 is null.
+interface table {
+  /// Frees the slot; the module never uses `index` again.
+  drop: func(index: u32);
+  /// Puts the same value in a new slot and returns it (never 0 for a live slot).
+  clone: func(index: u32) -> u32;
+  /// 1 if both slots hold the same value, else 0.
+  eq: func(a: u32, b: u32) -> u32;
+  /// 1 if the slot holds a callable value, else 0.
+  is-func: func(index: u32) -> u32;
+}
+
+world imports {
+  import table;
+}
+";
 use core::num::NonZeroU32;
 
 /// Marker for "any host value", the default type parameter of the handles.
@@ -185,7 +216,7 @@ impl<'a, T: ?Sized> ExternRef<'a, T> {
         ExternRef { index: self.index, _marker: PhantomData }
     }
 
-    /// This handle as a [`FuncRef`] if the host says the value is callable (host import `is_func`).
+    /// This handle as a [`FuncRef`] if the host says the value is callable (host import `is-func`).
     ///
     /// ```
     /// # use wasm::externref::{host, OwnedExternRef};
@@ -273,7 +304,8 @@ impl<T: ?Sized> fmt::Debug for OwnedExternRef<T> {
 /// The four host imports, as safe functions.
 #[cfg(target_family = "wasm")]
 mod sys {
-    #[link(wasm_import_module = "wasmrust:externref")]
+    // Must equal `super::IMPORT_MODULE` (an attribute cannot name a constant).
+    #[link(wasm_import_module = "wasmrust:externref/table")]
     unsafe extern "C" {
         #[link_name = "drop"]
         fn host_drop(index: u32);
@@ -281,7 +313,7 @@ mod sys {
         fn host_clone(index: u32) -> u32;
         #[link_name = "eq"]
         fn host_eq(a: u32, b: u32) -> u32;
-        #[link_name = "is_func"]
+        #[link_name = "is-func"]
         fn host_is_func(index: u32) -> u32;
     }
 

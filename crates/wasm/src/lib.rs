@@ -16,19 +16,19 @@
 //! | [`thread`] | [`thread::scope`]: scoped spawning with a sequential backend |
 //! | [`alloc`] | `alloc::Heap` (wasm32): a global allocator that uses the initial memory before growing |
 //!
-//! # Using the macros: depend on both crates
+//! # The macros: `#[wasm::export]` with the `macros` feature
 //!
-//! `wasm` does not depend on `wasm-macros` (not even optionally), so it stays dependency-free.
-//! A user crate depends on **both**; the macros emit absolute paths `::wasm::...`, so the runtime
-//! crate must be reachable under the name `wasm` (the default for a dependency on this package).
+//! By default `wasm` has **no dependencies**. Its `macros` feature (off by default, as bytemuck's
+//! `derive`) adds exactly one, this project's `wasm-macros`, and re-exports its macros here, so
+//! code writes `#[wasm::export]`, `#[wasm::import(module = "env")]`, `#[wasm::linear]`,
+//! `#[wasm::effect(io)]` and `#[derive(wasm::Pod)]`. The Bazel target `//crates/wasm` has it on.
+//! Without the feature, depend on both crates and name the macros `wasm_macros::export` and so
+//! on: the generated code names the runtime as `::wasm::...` either way.
 //!
 //! ```ignore
-//! // Not a doctest: doctests of this crate cannot depend on `wasm-macros` (a dev-dependency
-//! // cycle); the same code is compiled by wasm-macros' own tests.
-//! use wasm::Pod;
-//! use wasm_macros::{export, linear, Pod};
-//!
-//! #[derive(Clone, Copy, Pod)]
+//! // Not a doctest: it needs the `macros` feature, off in `cargo test -p wasm`; the same code is
+//! // compiled by wasm-macros' own tests and, through Bazel, by tests/effects and crates/wasm/js/test.
+//! #[derive(Clone, Copy, wasm::Pod)]
 //! #[repr(C)]
 //! struct Point { x: f32, y: f32 }
 //!
@@ -38,7 +38,7 @@
 //!
 //! # Host glue
 //!
-//! On wasm targets the crate imports a few functions (module `wasmrust:externref`, see
+//! On wasm targets the crate imports a few functions (module `wasmrust:externref/table`, see
 //! [`externref`]) and, with the `alloc` feature, exports `wasmrust_alloc` / `wasmrust_free`
 //! (see [`abi`]). `js/wasmrust.mjs` in this crate provides the imports for node and browsers and
 //! calls exports by signature. On other targets the imports are emulated in-process, so host
@@ -74,3 +74,9 @@ pub use externref::{ExternRef, FuncRef, OwnedExternRef, OwnedFuncRef};
 pub use linear::Linear;
 pub use pod::Pod;
 pub use shared::SharedSlice;
+
+/// The attribute and derive macros (the `macros` feature): `#[wasm::export]`, `#[wasm::import]`,
+/// `#[wasm::linear]`, `#[wasm::effect]` and `#[derive(wasm::Pod)]` (the derive shares its name with
+/// the [`Pod`] trait, in the macro namespace).
+#[cfg(feature = "macros")]
+pub use wasm_macros::{Pod, effect, export, import, linear};

@@ -35,7 +35,9 @@ pub fn resolve_world(world: &World<'_>) -> Result<(Resolve, wit_parser::WorldId)
 /// Turns the core module at `input` into a component at `output`. With a
 /// `world`, its type information is embedded first (the module must export
 /// the world's functions under their canonical-ABI names). Imports from
-/// `wasi_snapshot_preview1` are satisfied by the pinned WASI adapter.
+/// `wasi_snapshot_preview1` are satisfied by the pinned WASI adapter, and
+/// `wasm::ExternRef`'s slot-table imports become an import of the WIT
+/// interface `wasmrust:externref/table` (see [`externref_world`]).
 pub fn componentize(input: &Path, output: &Path, world: Option<&World<'_>>) -> Result<()> {
     let mut bytes = io::read(input)?;
     if validate::validate(input, &bytes, None)? != Kind::Module {
@@ -45,6 +47,12 @@ pub fn componentize(input: &Path, output: &Path, world: Option<&World<'_>>) -> R
         let (resolve, id) = resolve_world(world)?;
         wit_component::embed_component_metadata(&mut bytes, &resolve, id, StringEncoding::UTF8)
             .context("failed to embed the world's type information")?;
+    }
+    if imports_module(&bytes, wasm::externref::IMPORT_MODULE)? {
+        // A second `component-type` section: wit-component merges it with the user's world.
+        let (resolve, id) = externref_world()?;
+        wit_component::embed_component_metadata(&mut bytes, &resolve, id, StringEncoding::UTF8)
+            .context("failed to embed the `wasmrust:externref/table` interface")?;
     }
     let mut encoder = ComponentEncoder::default().validate(true).module(&bytes).with_context(|| {
         format!("`{}` does not match its WIT world (wit-component could not read its imports and exports)", input.display())
@@ -62,6 +70,17 @@ pub fn componentize(input: &Path, output: &Path, world: Option<&World<'_>>) -> R
         .with_context(|| format!("failed to build a component from `{}`", input.display()))?;
     validate::validate(output, &component, None).context("wit-component produced an invalid component")?;
     io::write_atomic(output, &component)
+}
+
+/// The world `wasmrust:externref/imports` (`wasm::externref::WIT`): a core
+/// module's imports from `wasmrust:externref/table` are already that
+/// interface's canonical-ABI lowering, so embedding it is all a module using
+/// `ExternRef` needs to become a component whose host provides the table.
+pub fn externref_world() -> Result<(Resolve, wit_parser::WorldId)> {
+    let mut resolve = Resolve::default();
+    let pkg = resolve.push_str("wasm/externref.wit", wasm::externref::WIT).context("the `wasm` crate's externref WIT")?;
+    let id = resolve.select_world(&[pkg], Some("imports"))?;
+    Ok((resolve, id))
 }
 
 fn imports_module(bytes: &[u8], module: &str) -> Result<bool> {
@@ -88,4 +107,20 @@ fn exports(bytes: &[u8], name: &str) -> Result<bool> {
         }
     }
     Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_externref_interface_is_the_crates_import_module() {
+        let (resolve, id) = externref_world().unwrap();
+        let world = &resolve.worlds[id];
+        let names: Vec<String> = world.imports.keys().map(|k| resolve.name_world_key(k)).collect();
+        assert_eq!(names, [wasm::externref::IMPORT_MODULE]);
+        let iface = resolve.interfaces.iter().next().unwrap().1;
+        let funcs: Vec<&str> = iface.functions.keys().map(String::as_str).collect();
+        assert_eq!(funcs, ["drop", "clone", "eq", "is-func"]);
+    }
 }

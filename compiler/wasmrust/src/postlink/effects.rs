@@ -181,6 +181,13 @@ pub fn strip(bytes: &[u8]) -> Result<Vec<u8>> {
 
 /// Checks the declared effects of the module `bytes` (read from `path`).
 /// Returns the violations; no `wasmrust.effects` section means nothing to check.
+/// A function's name as the user wrote it: `#[effect]` exports functions that
+/// are not `#[export]`ed as `wasmrust.fx.<name>`, and that export name is also
+/// their symbol.
+fn source_name(symbol: &str) -> &str {
+    symbol.strip_prefix(wasm::effects::EXPORT_PREFIX).unwrap_or(symbol)
+}
+
 pub fn check(path: &std::path::Path, bytes: &[u8], js_host: bool) -> Result<Vec<Violation>> {
     // Most modules declare nothing: find the section before decoding any code.
     let declares = Parser::new(0)
@@ -196,8 +203,8 @@ pub fn check(path: &std::path::Path, bytes: &[u8], js_host: bool) -> Result<Vec<
         match g.imports.get(f as usize) {
             Some((m, n)) => format!("{m}::{n}"),
             // Release modules have no names: an export name, else the index.
-            None => names.get(&f).cloned().unwrap_or_else(|| {
-                g.exports.iter().find(|(_, i)| **i == f).map_or_else(|| format!("function {f}"), |(e, _)| format!("`{e}`"))
+            None => names.get(&f).map(|n| source_name(n).to_string()).unwrap_or_else(|| {
+                g.exports.iter().find(|(_, i)| **i == f).map_or_else(|| format!("function {f}"), |(e, _)| format!("`{}`", source_name(e)))
             }),
         }
     };
@@ -231,7 +238,7 @@ pub fn check(path: &std::path::Path, bytes: &[u8], js_host: bool) -> Result<Vec<
                 if let Source::Instruction(what) = source {
                     path.push(format!("`{what}`"));
                 }
-                violations.push(Violation { symbol: record.symbol.to_string(), declared: declared.clone(), effect, path });
+                violations.push(Violation { symbol: source_name(record.symbol).to_string(), declared: declared.clone(), effect, path });
             }
             for &callee in g.calls.get(&f).into_iter().flatten() {
                 if seen.insert(callee) {
@@ -316,6 +323,14 @@ mod tests {
         assert_eq!(v[0].effect, "io");
         assert_eq!(v[0].path, ["app::run", "app::helper", "wasi_snapshot_preview1::fd_write"]);
         assert_eq!(v[0].to_string(), "`run` declares no effects (pure) but can `io`: app::run -> app::helper -> wasi_snapshot_preview1::fd_write");
+    }
+
+    #[test]
+    fn effect_exports_are_named_as_written() {
+        // `#[effect]` on a function that is not `#[export]`ed exports it as
+        // `wasmrust.fx.<name>`, which is also its symbol.
+        assert_eq!(source_name("wasmrust.fx.notify"), "notify");
+        assert_eq!(source_name("report"), "report");
     }
 
     #[test]

@@ -116,7 +116,7 @@ fn cell(n: Option<usize>) -> String {
     n.map_or_else(|| "-".to_string(), |n| n.to_string())
 }
 
-fn signed(n: i64) -> String {
+pub(super) fn signed(n: i64) -> String {
     if n > 0 { format!("+{n}") } else { n.to_string() }
 }
 
@@ -124,46 +124,43 @@ fn row(old: Option<usize>, new: Option<usize>, delta: i64, name: &str) -> String
     format!("  {:>9}  {:>9}  {:>9}  {name}\n", cell(old), cell(new), signed(delta))
 }
 
-/// The text table: totals, then sections and the `top` functions by absolute change.
-pub fn render_diff(old_name: &str, new_name: &str, d: &SizeDiff, top: usize) -> String {
-    let pct = |old: usize, new: usize| {
-        if old == 0 { String::new() } else { format!(" ({:+.1}%)", 100.0 * (new as f64 - old as f64) / old as f64) }
-    };
-    let mut out = format!("size diff: {old_name} -> {new_name}\n\n");
-    out += "        old        new      delta\n";
-    out += &format!(
-        "  {:>9}  {:>9}  {:>9}  total{}\n",
-        d.old_total,
-        d.new_total,
-        signed(d.new_total as i64 - d.old_total as i64),
-        pct(d.old_total, d.new_total)
-    );
-    out += &format!(
-        "  {:>9}  {:>9}  {:>9}  code{}\n",
-        d.old_code,
-        d.new_code,
-        signed(d.new_code as i64 - d.old_code as i64),
-        pct(d.old_code, d.new_code)
-    );
-    out += &format!(
-        "  {:>9}  {:>9}  {:>9}  functions\n",
-        d.old_functions,
-        d.new_functions,
-        signed(d.new_functions as i64 - d.old_functions as i64)
-    );
-    out += &format!("\nsections ({} changed)\n", d.sections.len());
-    for s in &d.sections {
-        out += &row(s.old, s.new, s.delta, &s.name);
-    }
+/// The three summary rows (file, code, function count) as `(label, old, new)`.
+pub(super) fn totals(d: &SizeDiff) -> [(&'static str, usize, usize); 3] {
+    [("total", d.old_total, d.new_total), ("code", d.old_code, d.new_code), ("functions", d.old_functions, d.new_functions)]
+}
+
+/// `new` against `old` in percent (`None` when `old` is 0).
+pub(super) fn percent(old: usize, new: usize) -> Option<f64> {
+    (old != 0).then(|| 100.0 * (new as f64 - old as f64) / old as f64)
+}
+
+/// The heading of the function list.
+pub(super) fn functions_heading(d: &SizeDiff, top: usize) -> String {
     let added = d.functions.iter().filter(|f| f.old.is_none()).count();
     let removed = d.functions.iter().filter(|f| f.new.is_none()).count();
-    out += &format!(
-        "\nfunctions by {} ({} changed: {added} added, {removed} removed; {} unchanged; top {} by |delta|)\n",
+    format!(
+        "functions by {} ({} changed: {added} added, {removed} removed; {} unchanged; top {} by |delta|)",
         if d.by_name { "demangled name" } else { "index, as a build has no `name` section" },
         d.functions.len(),
         d.unchanged_functions,
         top.min(d.functions.len())
-    );
+    )
+}
+
+/// The text table: totals, then sections and the `top` functions by absolute change.
+pub fn render_diff(old_name: &str, new_name: &str, d: &SizeDiff, top: usize) -> String {
+    let mut out = format!("size diff: {old_name} -> {new_name}\n\n");
+    out += "        old        new      delta\n";
+    for (label, old, new) in totals(d) {
+        // Percentages for bytes, not for the function count.
+        let pct = percent(old, new).filter(|_| label != "functions").map(|p| format!(" ({p:+.1}%)")).unwrap_or_default();
+        out += &row(Some(old), Some(new), new as i64 - old as i64, &format!("{label}{pct}"));
+    }
+    out += &format!("\nsections ({} changed)\n", d.sections.len());
+    for s in &d.sections {
+        out += &row(s.old, s.new, s.delta, &s.name);
+    }
+    out += &format!("\n{}\n", functions_heading(d, top));
     for f in d.functions.iter().take(top) {
         out += &row(f.old, f.new, f.delta, &f.name);
     }

@@ -4,6 +4,7 @@
 //! JavaScript), and the text report. No external file, no network, nothing
 //! that changes from one run to the next.
 
+use super::compare::{Delta, SizeDiff, functions_heading, percent, render_diff, signed, totals};
 use super::{SizeReport, display_name, render};
 use std::fmt::Write;
 
@@ -197,7 +198,8 @@ h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.5em}
 svg{width:100%;height:auto;border:1px solid #ccc}svg text{font:10px monospace;pointer-events:none}
 table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left;overflow-wrap:anywhere}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}
-.k{display:inline-block;width:10px;height:10px;margin-right:4px}pre{background:#f8f8f8;padding:1em;overflow:auto}";
+.k{display:inline-block;width:10px;height:10px;margin-right:4px}pre{background:#f8f8f8;padding:1em;overflow:auto}
+td.bar{width:200px}td.bar span{display:block;height:10px}";
 
 const SCRIPT: &str = "document.querySelectorAll('table.sortable th').forEach(function(th,i){
 th.addEventListener('click',function(){var t=th.closest('table'),b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows);
@@ -251,6 +253,71 @@ pub fn render_html(name: &str, r: &SizeReport, top: usize) -> String {
     }
     h += "</tbody></table>\n<h2>Text report</h2>\n<pre>";
     h += &escape(&render(name, r, top));
+    let _ = write!(h, "</pre>\n<script>{SCRIPT}</script>\n</body></html>\n");
+    h
+}
+
+const GROWS: &str = "#e06666";
+const SHRINKS: &str = "#6aa84f";
+
+/// One table row of a diff: old, new, delta and a bar whose length is the
+/// change against the largest change in the table (red grows, green shrinks).
+fn diff_row(h: &mut String, d: &Delta, largest: u64) {
+    let cell = |n: Option<usize>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
+    let width = if largest == 0 { 0.0 } else { 100.0 * d.delta.unsigned_abs() as f64 / largest as f64 };
+    let _ = writeln!(
+        h,
+        "<tr><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"bar\"><span style=\"width:{width:.1}%;background:{}\"></span></td></tr>",
+        escape(&d.name),
+        d.old.unwrap_or(0),
+        cell(d.old),
+        d.new.unwrap_or(0),
+        cell(d.new),
+        d.delta,
+        signed(d.delta),
+        if d.delta > 0 { GROWS } else { SHRINKS },
+    );
+}
+
+fn diff_table(h: &mut String, rows: &[Delta]) {
+    let largest = rows.iter().map(|d| d.delta.unsigned_abs()).max().unwrap_or(0);
+    h.push_str("<table class=\"sortable\"><thead><tr><th>name</th><th class=\"n\">old</th><th class=\"n\">new</th><th class=\"n\">delta</th><th>change</th></tr></thead><tbody>\n");
+    for d in rows {
+        diff_row(h, d, largest);
+    }
+    h.push_str("</tbody></table>\n");
+}
+
+/// The HTML page for a diff of two builds: totals, every changed section and
+/// function (sortable, with a bar per change), and the text form.
+pub fn render_diff_html(old_name: &str, new_name: &str, d: &SizeDiff, top: usize) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>size diff: {0} -> {1}</title>\n<style>{STYLE}</style></head><body>\n<h1>size diff: {0} &rarr; {1}</h1>\n",
+        escape(old_name),
+        escape(new_name)
+    );
+    h += "<table><thead><tr><th></th><th class=\"n\">old</th><th class=\"n\">new</th><th class=\"n\">delta</th><th class=\"n\">%</th></tr></thead><tbody>\n";
+    for (label, old, new) in totals(d) {
+        let delta = new as i64 - old as i64;
+        let pct = percent(old, new).map(|p| format!("{p:+.1}")).unwrap_or_default();
+        let _ = writeln!(
+            h,
+            "<tr><td>{label}</td><td class=\"n\">{old}</td><td class=\"n\">{new}</td><td class=\"n\" style=\"color:{}\">{}</td><td class=\"n\">{pct}</td></tr>",
+            if delta > 0 { GROWS } else { SHRINKS },
+            signed(delta)
+        );
+    }
+    h += "</tbody></table>\n";
+    let _ = writeln!(h, "<h2>Sections ({} changed)</h2>", d.sections.len());
+    diff_table(&mut h, &d.sections);
+    // Every changed function is in the table (sorting needs them all); the
+    // heading's "top" refers to the text form below.
+    let _ = writeln!(h, "<h2>Functions</h2>\n<p>{}. Click a column to sort.</p>", escape(&functions_heading(d, top)));
+    diff_table(&mut h, &d.functions);
+    h += "<h2>Text form</h2>\n<pre>";
+    h += &escape(&render_diff(old_name, new_name, d, top));
     let _ = write!(h, "</pre>\n<script>{SCRIPT}</script>\n</body></html>\n");
     h
 }

@@ -1,5 +1,6 @@
 //! End-to-end fixture for `wasmrust.mjs`: a no_std cdylib exercising every ABI class.
-//! Built by `build-fixture.sh`; driven by `wasmrust.test.mjs`.
+//! Built by Bazel (`:fixture`, with the macros through `wasm`'s `macros` feature: `#[wasm::export]`);
+//! driven by `wasmrust.test.mjs`.
 #![no_std]
 extern crate alloc;
 
@@ -7,7 +8,6 @@ use alloc::{format, string::String, vec::Vec};
 use core::alloc::{GlobalAlloc, Layout};
 use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use wasm::{ExternRef, OwnedExternRef};
-use wasm_macros::{effect, export, import, linear};
 
 /// A bump allocator that counts live bytes, so the JS test can check it frees what it must.
 struct Bump;
@@ -45,62 +45,62 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-#[export]
+#[wasm::export]
 fn live_bytes() -> u32 {
     LIVE.load(Relaxed) as u32
 }
 
-#[export]
+#[wasm::export]
 fn add(a: i32, b: i32) -> i32 {
     a.wrapping_add(b)
 }
 
-#[export]
+#[wasm::export]
 fn add64(a: u64, b: u64) -> u64 {
     a.wrapping_add(b)
 }
 
-#[export]
+#[wasm::export]
 fn not(b: bool) -> bool {
     !b
 }
 
-#[export]
+#[wasm::export]
 fn next_char(c: char, by: u8) -> char {
     char::from_u32(c as u32 + by as u32).unwrap_or('?')
 }
 
-#[export]
+#[wasm::export]
 fn greet(name: &str) -> String {
     format!("hello, {name}!")
 }
 
-#[export]
+#[wasm::export]
 fn sum(xs: &[f64]) -> f64 {
     xs.iter().sum()
 }
 
-#[export]
+#[wasm::export]
 fn scale(xs: Vec<f32>, k: f32) -> Vec<f32> {
     xs.into_iter().map(|x| x * k).collect()
 }
 
-#[export]
+#[wasm::export]
 fn parse(text: String) -> Result<u32, String> {
     text.trim().parse().map_err(|_| format!("not a number: {text}"))
 }
 
-#[export]
+#[wasm::export]
 fn find(hay: &str, needle: Option<String>) -> Option<u32> {
     hay.find(needle?.as_str()).map(|i| i as u32)
 }
 
-#[export]
+#[wasm::export]
 fn first_word(s: &str) -> &str {
     s.split(' ').next().unwrap_or("")
 }
 
-#[export]
+#[wasm::export]
 fn nested(x: Option<Result<i64, bool>>) -> Result<Option<i64>, Vec<u16>> {
     match x {
         None => Ok(None),
@@ -109,29 +109,29 @@ fn nested(x: Option<Result<i64, bool>>) -> Result<Option<i64>, Vec<u16>> {
     }
 }
 
-#[export]
+#[wasm::export]
 fn same(a: ExternRef<'_>, b: ExternRef<'_>) -> bool {
     a.same_value(b)
 }
 
-#[export]
+#[wasm::export]
 fn callable(a: ExternRef<'_>) -> bool {
     a.as_func().is_some()
 }
 
-#[export]
+#[wasm::export]
 fn keep(a: ExternRef<'_>) -> OwnedExternRef {
     a.to_owned()
 }
 
-#[import(module = "env")]
+#[wasm::import(module = "env")]
 extern "C" {
     fn upper(s: &str) -> String;
     fn describe(n: Option<u32>, tags: Vec<u8>) -> Result<String, u32>;
     fn note(v: OwnedExternRef);
 }
 
-#[linear]
+#[wasm::linear]
 struct Job {
     n: u32,
 }
@@ -143,32 +143,32 @@ impl Job {
     }
 }
 
-#[effect(js_call, alloc, panic)]
-#[export]
+#[wasm::effect(js_call, alloc, panic)]
+#[wasm::export]
 fn shout(s: &str) -> String {
     let job = Job { n: s.len() as u32 };
     format!("{}{}", upper(s), "!".repeat(job.finish() as usize))
 }
 
-#[export(name = "describe_twice")]
-#[effect(js_call, alloc, panic)]
+#[wasm::export(name = "describe_twice")]
+#[wasm::effect(js_call, alloc, panic)]
 fn describe_twice(n: u32) -> String {
     let a = describe(Some(n), Vec::from([1, 2])).unwrap_or_default();
     let b = describe(None, Vec::from([7; 4])).err().unwrap_or(0);
     format!("{a}|{b}")
 }
 
-#[export]
+#[wasm::export]
 fn pass_back(v: ExternRef<'_>) {
     note(v.to_owned());
 }
 
-#[effect(io)]
+#[wasm::effect(io)]
 fn internal() -> u32 {
     7
 }
 
-#[export]
+#[wasm::export]
 fn call_internal() -> u32 {
     internal()
 }

@@ -1,6 +1,5 @@
-//! Must fail to link in release: a `#[linear]` value is dropped.
+//! Must fail to link in release: a `#[wasm::linear]` value is dropped.
 #![no_std]
-use wasm_macros::linear;
 
 struct NoAlloc;
 // SAFETY: never hands out memory.
@@ -18,7 +17,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-#[linear]
+#[wasm::linear]
 pub struct Ticket(u32);
 
 #[unsafe(no_mangle)]
