@@ -3,17 +3,25 @@
 #
 # Builds every reference program in benchmarks/size/ with WasmRust (Bazel,
 # --config=release, browser profile = wasm32-unknown-unknown core modules) and
-# with the peers: plain cargo (same Rust sources), Zig, AssemblyScript and
-# C (clang + wasi-libc). For each module it records raw and gzip -9 bytes, the
-# clean build time, the rebuild time after a one-line change, the declared
-# initial/maximum memory pages and, after the same workload in node, the peak
-# memory pages (and the SHA-256 kernel's run time). benchmarks/size/driver.mjs
-# checks every module's answers; a wrong answer stops the run. It also records
-# the Bazel server's peak memory for `bazel build //app:component --config=release`.
+# with the peers: plain cargo (same Rust sources), cargo + wasm-bindgen (the
+# same programs with #[wasm_bindgen] exports: wasm plus JS glue), Zig,
+# AssemblyScript and C (clang + wasi-libc). For each module it records raw and
+# gzip -9 bytes, the clean build time, the rebuild time after a one-line
+# change, the declared initial/maximum memory pages and, after the same workload
+# in node, the peak memory pages (and the SHA-256 kernel's run time).
+# benchmarks/size/driver.mjs checks every module's answers; a wrong answer stops
+# the run. The `component` program (a WIT world, component/wit/words.wit) is
+# built by WasmRust (wasmtime profile) and by cargo + wit-bindgen for
+# wasm32-wasip2; `wasmrust-run check` checks both against component.expect.
+# It also records the Bazel server's peak memory for
+# `bazel build //app:component --config=release`.
 #
 # Prints the table (markdown) on stdout and writes benchmarks/RESULTS.md.
-# Peers are installed, pinned, into benchmarks/.peers/ (git-ignored); the Debian
-# packages are installed with apt-get when missing (needs root).
+# Peers are installed, pinned, into benchmarks/.peers/ (git-ignored; the
+# wasm-bindgen CLI by benchmarks/peers.sh); the Debian packages are installed
+# with apt-get when missing (needs root). The crates the wasm-bindgen and
+# wit-bindgen programs use come from the crate registry, pinned by the lock
+# files in benchmarks/size/.
 #
 # Usage: benchmarks/size.sh
 # Environment (for trying a change; RESULTS.md wants the full run):
@@ -23,9 +31,14 @@
 #   SKIP_BAZEL_MEMORY=1        skip the //app:component memory figures
 #   PROGRAMS="add json"        only these programs;  TOOLCHAINS="zig clang"  only these toolchains
 #                              (a partial run writes benchmarks/.peers/RESULTS.partial.md)
+#   programs:   add hello hello_std strings sha256 json component
+#   toolchains: wasmrust cargo wasm-bindgen zig assemblyscript clang wit-bindgen
+#               (component: wasmrust and wit-bindgen only; wit-bindgen: component only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# shellcheck source=benchmarks/peers.sh
+source benchmarks/peers.sh
 SIZE=$ROOT/benchmarks/size
 PEERS=$ROOT/benchmarks/.peers
 OUT=$PEERS/out
@@ -34,7 +47,9 @@ LOGS=$PEERS/logs
 # ---- Pinned versions
 ZIG_VERSION=0.15.2          # PyPI `ziglang`
 AS_VERSION=0.28.20          # npm `assemblyscript`
-APT_PACKAGES="clang-22 lld-22 wasi-libc libclang-rt-22-dev-wasm32"
+APT_PACKAGES="clang-22 lld-22 wasi-libc libclang-rt-22-dev-wasm32 binaryen"
+WIT_BINDGEN_VERSION=0.63.0  # crate `wit-bindgen` (component peer); WASM_BINDGEN_VERSION: benchmarks/peers.sh
+WASM_OPT=/usr/bin/wasm-opt  # Debian binaryen 108, for the wasm-bindgen peer
 CLANG=/usr/bin/clang-22
 NODE=/usr/bin/node
 RUSTC=/usr/bin/rustc        # Debian rustc-web 1.96 (rustup's 1.95 has no wasm32 std)
@@ -42,6 +57,7 @@ CARGO=/usr/bin/cargo
 RUST_SRC_VENDOR=/usr/src/rustc-1.96.0/library/vendor
 
 ZIG=$PEERS/zig-$ZIG_VERSION/ziglang/zig
+WASM_BINDGEN=$PEERS/wasm-bindgen-$WASM_BINDGEN_VERSION/bin/wasm-bindgen # install_wasm_bindgen's path
 ASC=$PEERS/as-$AS_VERSION/node_modules/.bin/asc
 
 # ---- Flags, one place (also written to RESULTS.md)
@@ -50,20 +66,29 @@ AS_FLAGS="-O3z --runtime incremental"
 C_FLAGS="--target=wasm32-wasi -Oz -mexec-model=reactor -Wl,--strip-all -Wno-deprecated"
 CARGO_PROFILE='opt-level = "z", lto = true, codegen-units = 1, panic = "abort", strip = true'
 CARGO_FLAGS="build --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort"
+WASM_BINDGEN_FLAGS="--target nodejs --no-typescript"
+# What wasm-pack does in a release build (wasm-opt -O), with the features rustc's
+# wasm32 target enables by default spelled out for binaryen 108.
+WASM_OPT_FLAGS="-O --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types"
+WIT_CARGO_FLAGS="build --release --target wasm32-wasip2 -Zbuild-std=std,panic_abort"
+# cargo has no self-contained wasi-libc for wasm32-wasip2 (TOOLCHAIN.md A.4): point the link at Debian's.
+WIT_RUSTFLAGS="-Clink-arg=-L/usr/lib/wasm32-wasi"
+BAZEL_COMPONENT_FLAGS="--config=release"
 BAZEL_FLAGS="--config=release --config=browser"
 
 # A partial run (PROGRAMS= or TOOLCHAINS= set) writes its report to $PEERS, not benchmarks/RESULTS.md.
 RESULTS=$ROOT/benchmarks/RESULTS.md
 [ -n "${PROGRAMS:-}${TOOLCHAINS:-}" ] && RESULTS=$PEERS/RESULTS.partial.md
-PROGRAMS=${PROGRAMS:-add hello hello_std strings sha256 json}
-TOOLCHAINS=${TOOLCHAINS:-wasmrust cargo zig assemblyscript clang}
+PROGRAMS=${PROGRAMS:-add hello hello_std strings sha256 json component}
+TOOLCHAINS=${TOOLCHAINS:-wasmrust cargo wasm-bindgen zig assemblyscript clang wit-bindgen}
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-# Source file of PROGRAM for a language extension (hello_std is Rust-only).
+# Source file of PROGRAM for a language extension (hello_std is Rust-only;
+# wasm_bindgen.rs / wit_bindgen.rs: the Rust program written for that tool).
 source_of() {
   local prog=$1 ext=$2 dir=$1
   [ "$prog" = hello_std ] && dir=hello
@@ -121,6 +146,7 @@ install_peers() {
     command -v "$t" >/dev/null || die "$t not found"
   done
   [ -d "$RUST_SRC_VENDOR" ] || die "$RUST_SRC_VENDOR missing: apt-get install rust-web-src"
+  [ -x "$WASM_OPT" ] || die "$WASM_OPT missing: apt-get install binaryen"
   if [ ! -x "$ZIG" ]; then
     log "pip install ziglang==$ZIG_VERSION into $PEERS/zig-$ZIG_VERSION"
     /usr/bin/python3 -m pip --version >/dev/null 2>&1 && PY=/usr/bin/python3 || PY=python3
@@ -164,18 +190,86 @@ $(echo "$CARGO_PROFILE" | tr ',' '\n' | sed 's/^ //')
 [workspace]
 EOF
   done
+  case " $TOOLCHAINS " in *" wasm-bindgen "*) install_bindgen_packages ;; esac
+  case " $TOOLCHAINS " in *" wit-bindgen "*) install_wit_bindgen_package ;; esac
 }
 
-# ---- Builds. build_<toolchain> PROGRAM OUTFILE [clean]
+# The packages of the wasm-bindgen and wit-bindgen peers. Unlike the plain cargo
+# peer they need crates from the registry, so crates.io is not replaced by
+# rust-web-src's vendor directory: -Zbuild-std takes std's own dependencies from
+# the registry too, at the versions of std's Cargo.lock (the same versions as
+# the vendor directory; for wasm32-wasip2 the vendored wit-bindgen 0.45.1 would
+# not build anyway, TOOLCHAIN.md A.4). Every package of one tool has the same
+# name and dependencies, so one lock file, kept in benchmarks/size/, pins them all;
+# a missing lock file is generated once (cargo generate-lockfile) and kept.
+# write_bindgen_package DIR NAME LIB SOURCE DEPENDENCY LOCKFILE
+write_bindgen_package() {
+  local dir=$1 name=$2 lib=$3 src=$4 dep=$5 lock=$6
+  mkdir -p "$dir"
+  cat >"$dir/Cargo.toml" <<EOF
+[package]
+name = "$name"
+version = "0.0.0"
+edition = "2024"
+
+[lib]
+name = "$lib"
+path = "$src"
+crate-type = ["cdylib"]
+
+[dependencies]
+$dep
+
+[profile.release]
+$(echo "$CARGO_PROFILE" | tr ',' '\n' | sed 's/^ //')
+
+[workspace]
+EOF
+  if [ ! -f "$lock" ]; then
+    log "generating ${lock#"$ROOT"/} (keep it: it pins every crate of the $name packages)"
+    (cd "$dir" && PATH=/usr/bin:$PATH RUSTC=$RUSTC "$CARGO" generate-lockfile) >>"$LOGS/cargo.log" 2>&1 \
+      || die "cargo generate-lockfile for $name failed (see $LOGS/cargo.log)"
+    cp "$dir/Cargo.lock" "$lock"
+  fi
+  cp "$lock" "$dir/Cargo.lock"
+}
+# check_lock LOCKFILE CRATE VERSION: the kept lock file must pin CRATE at VERSION
+# (a version bump in this script or peers.sh needs a new lock file).
+check_lock() {
+  local got
+  got=$(awk -v n="$2" '$0 == "name = \"" n "\"" { getline; gsub(/version = |"/, ""); print; exit }' "$1")
+  [ "$got" = "$3" ] || die "${1#"$ROOT"/} pins $2 ${got:-(none)}, not $3: delete it to regenerate it"
+}
+install_bindgen_packages() {
+  WASM_BINDGEN=$(install_wasm_bindgen) || die "could not install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  local prog
+  for prog in $PROGRAMS; do
+    [ -f "$(source_of "$prog" wasm_bindgen.rs)" ] || continue
+    write_bindgen_package "$PEERS/wasm-bindgen/$prog" wasm-bindgen-bench "$prog" "$(source_of "$prog" wasm_bindgen.rs)" \
+      "wasm-bindgen = \"=$WASM_BINDGEN_VERSION\"" "$SIZE/wasm-bindgen.Cargo.lock"
+  done
+  check_lock "$SIZE/wasm-bindgen.Cargo.lock" wasm-bindgen "$WASM_BINDGEN_VERSION"
+}
+install_wit_bindgen_package() {
+  local dir=$PEERS/wit-bindgen/component
+  write_bindgen_package "$dir" wit-bindgen-bench component "$(source_of component wit_bindgen.rs)" \
+    "wit-bindgen = \"=$WIT_BINDGEN_VERSION\"" "$SIZE/component/wit-bindgen.Cargo.lock"
+  check_lock "$SIZE/component/wit-bindgen.Cargo.lock" wit-bindgen "$WIT_BINDGEN_VERSION"
+  # generate!'s `path` is relative to the package.
+  ln -sfn "$SIZE/component/wit" "$dir/wit"
+}
+
+# ---- Builds. build_<toolchain> PROGRAM OUTFILE [clean] (toolchain with - as _)
 bazel_out() {
   # The newest output of the target (the browser profile's transition picks the directory).
   find -L bazel-out/ -path "*/bin/benchmarks/size/$1.wasm" -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2
 }
 build_wasmrust() {
-  local prog=$1 out=$2 clean=${3:-}
+  local prog=$1 out=$2 clean=${3:-} flags=$BAZEL_FLAGS
+  [ "$prog" = component ] && flags=$BAZEL_COMPONENT_FLAGS
   [ -n "$clean" ] && bazel clean >>"$LOGS/bazel.log" 2>&1
   # shellcheck disable=SC2086
-  bazel build "//benchmarks/size:$prog" $BAZEL_FLAGS >>"$LOGS/bazel.log" 2>&1 \
+  bazel build "//benchmarks/size:$prog" $flags >>"$LOGS/bazel.log" 2>&1 \
     || die "bazel build //benchmarks/size:$prog failed (see $LOGS/bazel.log)"
   cp "$(bazel_out "$prog")" "$out"
 }
@@ -186,6 +280,36 @@ build_cargo() {
   (cd "$PEERS/cargo/$prog" && RUSTC_BOOTSTRAP=1 PATH=/usr/bin:$PATH RUSTC=$RUSTC "$CARGO" $CARGO_FLAGS) >>"$LOGS/cargo.log" 2>&1 \
     || die "cargo build of $prog failed (see $LOGS/cargo.log)"
   cp "$PEERS/cargo/$prog/target/wasm32-unknown-unknown/release/$prog.wasm" "$out"
+}
+# Paths in the new peers' panic messages are made relative (the plain cargo peer keeps them).
+remap_flags() {
+  echo "--remap-path-prefix=$ROOT/= --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src/="
+}
+# cargo + wasm-bindgen, then wasm-opt as wasm-pack does in release. OUTFILE is
+# DIR/PROGRAM/PROGRAM_bg.wasm; the glue is written beside it as PROGRAM.js.
+build_wasm_bindgen() {
+  local prog=$1 out=$2 clean=${3:-} dir=$PEERS/wasm-bindgen/$1
+  [ -n "$clean" ] && rm -rf "$dir/target"
+  # shellcheck disable=SC2086
+  (cd "$dir" && RUSTC_BOOTSTRAP=1 PATH=/usr/bin:$PATH RUSTC=$RUSTC CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(remap_flags)" \
+    "$CARGO" $CARGO_FLAGS --locked) >>"$LOGS/wasm-bindgen.log" 2>&1 \
+    || die "cargo build of the wasm-bindgen $prog failed (see $LOGS/wasm-bindgen.log)"
+  rm -rf "$(dirname "$out")"
+  # shellcheck disable=SC2086
+  "$WASM_BINDGEN" $WASM_BINDGEN_FLAGS --out-dir "$(dirname "$out")" "$dir/target/wasm32-unknown-unknown/release/$prog.wasm" \
+    >>"$LOGS/wasm-bindgen.log" 2>&1 || die "wasm-bindgen $prog failed (see $LOGS/wasm-bindgen.log)"
+  # shellcheck disable=SC2086
+  "$WASM_OPT" $WASM_OPT_FLAGS "$out" -o "$out" >>"$LOGS/wasm-bindgen.log" 2>&1 || die "wasm-opt of the wasm-bindgen $prog failed (see $LOGS/wasm-bindgen.log)"
+}
+# cargo + wit-bindgen for wasm32-wasip2: rustc links the component with wasm-component-ld.
+build_wit_bindgen() {
+  local prog=$1 out=$2 clean=${3:-} dir=$PEERS/wit-bindgen/$1
+  [ -n "$clean" ] && rm -rf "$dir/target"
+  # shellcheck disable=SC2086
+  (cd "$dir" && RUSTC_BOOTSTRAP=1 PATH=/usr/bin:$PATH RUSTC=$RUSTC CARGO_TARGET_WASM32_WASIP2_RUSTFLAGS="$WIT_RUSTFLAGS $(remap_flags)" \
+    "$CARGO" $WIT_CARGO_FLAGS --locked) >>"$LOGS/wit-bindgen.log" 2>&1 \
+    || die "cargo build of the wit-bindgen $prog failed (see $LOGS/wit-bindgen.log)"
+  cp "$dir/target/wasm32-wasip2/release/$prog.wasm" "$out"
 }
 build_zig() {
   local prog=$1 out=$2 clean=${3:-}
@@ -205,29 +329,56 @@ build_clang() {
 }
 
 ext_of() {
-  case $1 in wasmrust | cargo) echo rs ;; zig) echo zig ;; assemblyscript) echo ts ;; clang) echo c ;; esac
+  case $1 in
+    wasmrust | cargo) echo rs ;; wasm-bindgen) echo wasm_bindgen.rs ;; wit-bindgen) echo wit_bindgen.rs ;;
+    zig) echo zig ;; assemblyscript) echo ts ;; clang) echo c ;;
+  esac
 }
+
+# The module TOOLCHAIN built for PROGRAM under DIR, and what driver.mjs loads
+# (wasm-bindgen: its glue, which loads the module).
+module_of() {
+  case $1 in wasm-bindgen) echo "$3/$2/$2_bg.wasm" ;; *) echo "$3/$2.wasm" ;; esac
+}
+driver_input() {
+  case $1 in wasm-bindgen) echo "$3/$2/$2.js" ;; *) echo "$3/$2.wasm" ;; esac
+}
+
+gzip_bytes() { gzip -9 -c "$1" | wc -c; }
 
 # One row of $ROWS (JSON lines): build clean, check and measure, then rebuild after an edit.
 measure() {
-  local tc=$1 prog=$2 ext src out t0 clean_s incr_s run
+  local tc=$1 prog=$2 ext src out edited t0 clean_s incr_s run js=""
+  # The component program is a component: only WasmRust and the wit-bindgen peer build it.
+  case $tc in wasmrust | wit-bindgen) ;; *) [ "$prog" = component ] && return 0 ;; esac
   ext=$(ext_of "$tc")
   src=$(source_of "$prog" "$ext")
   [ -f "$src" ] || return 0
-  out=$OUT/$tc/$prog.wasm
-  mkdir -p "$OUT/$tc"
+  out=$(module_of "$tc" "$prog" "$OUT/$tc")
+  edited=$(module_of "$tc" "$prog" "$OUT/$tc/edited")
+  mkdir -p "$(dirname "$out")" "$(dirname "$edited")"
   log "$tc: $prog"
-  t0=$(now); "build_$tc" "$prog" "$out" clean; clean_s=$(elapsed "$t0")
+  t0=$(now); "build_${tc//-/_}" "$prog" "$out" clean; clean_s=$(elapsed "$t0")
   local drv=$prog
   [ "$prog" = hello_std ] && drv=hello
-  run=$("$NODE" "$SIZE/driver.mjs" "$drv" "$out") || die "$tc/$prog: driver check failed (above)"
+  if [ "$prog" = component ]; then
+    compiler/bin/wasmrust-run check "$out" "$SIZE/component/component.expect" >"$LOGS/check.log" 2>&1 \
+      || { cat "$LOGS/check.log" >&2; die "$tc/$prog: wasmrust-run check failed (above)"; }
+    run='{}'
+  else
+    run=$("$NODE" "$SIZE/driver.mjs" "$drv" "$(driver_input "$tc" "$prog" "$OUT/$tc")") || die "$tc/$prog: driver check failed (above)"
+  fi
   begin_edit "$src"
-  t0=$(now); "build_$tc" "$prog" "$OUT/$tc/$prog.edited.wasm"; incr_s=$(elapsed "$t0")
+  t0=$(now); "build_${tc//-/_}" "$prog" "$edited"; incr_s=$(elapsed "$t0")
   restore_edits
-  cmp -s "$out" "$OUT/$tc/$prog.edited.wasm" && die "$tc/$prog: the one-line edit did not change the module"
-  rm -f "$OUT/$tc/$prog.edited.wasm"
-  printf '{"toolchain":"%s","program":"%s","bytes":%s,"gzip":%s,"clean_s":%s,"incr_s":%s,"run":%s}\n' \
-    "$tc" "$prog" "$(stat -c %s "$out")" "$(gzip -9 -c "$out" | wc -c)" "$clean_s" "$incr_s" "$run" >>"$ROWS"
+  cmp -s "$out" "$edited" && die "$tc/$prog: the one-line edit did not change the module"
+  rm -rf "$OUT/$tc/edited"
+  if [ "$tc" = wasm-bindgen ]; then
+    js=$(driver_input "$tc" "$prog" "$OUT/$tc")
+    js=$(printf ',"js_bytes":%s,"js_gzip":%s' "$(stat -c %s "$js")" "$(gzip_bytes "$js")")
+  fi
+  printf '{"toolchain":"%s","program":"%s","bytes":%s,"gzip":%s%s,"clean_s":%s,"incr_s":%s,"run":%s}\n' \
+    "$tc" "$prog" "$(stat -c %s "$out")" "$(gzip_bytes "$out")" "$js" "$clean_s" "$incr_s" "$run" >>"$ROWS"
 }
 
 # The SHA-256 run times again, all toolchains round-robin, best of ROUNDS medians:
@@ -243,12 +394,24 @@ time_sha256() {
   : >"$PEERS/sha256_times.tsv"
   for round in $(seq "${SHA_ROUNDS:-5}"); do
     for tc in $TOOLCHAINS; do
-      [ -f "$OUT/$tc/sha256.wasm" ] || continue
-      ms=$("$NODE" "$SIZE/driver.mjs" sha256 "$OUT/$tc/sha256.wasm" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["sha256_ms"])') \
+      [ -f "$(driver_input "$tc" sha256 "$OUT/$tc")" ] || continue
+      ms=$("$NODE" "$SIZE/driver.mjs" sha256 "$(driver_input "$tc" sha256 "$OUT/$tc")" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["sha256_ms"])') \
         || die "$tc/sha256: driver check failed (above)"
       printf '%s\t%s\t%s\n' "$tc" "$round" "$ms" >>"$PEERS/sha256_times.tsv"
     done
   done
+  # The same workload in wasmtime (Cranelift): benchmarks/wasmtime-timer runs the core
+  # modules in turns, ROUNDS times, best median each (wasm-bindgen's needs its JS glue).
+  local timer=$ROOT/target/release/wasmtime-timer modules=()
+  [ -x "$timer" ] || bash "$ROOT/tools/setup.sh" tools >>"$LOGS/wasmtime-timer.log" 2>&1 \
+    || die "building benchmarks/wasmtime-timer failed (see $LOGS/wasmtime-timer.log)"
+  for tc in $TOOLCHAINS; do
+    [ "$tc" != wasm-bindgen ] && [ -f "$OUT/$tc/sha256.wasm" ] && modules+=("$OUT/$tc/sha256.wasm")
+  done
+  [ ${#modules[@]} -gt 0 ] || return 0
+  log "sha256 timing in wasmtime: ${SHA_ROUNDS:-5} rounds"
+  WASMTIME_TIMER_ROUNDS=${SHA_ROUNDS:-5} "$timer" "${modules[@]}" | sed "s|^$OUT/\([^/]*\)/sha256.wasm|\1|" \
+    >"$PEERS/sha256_wasmtime.tsv" || die "wasmtime-timer: a module failed (above)"
 }
 
 # ---- Peak memory of the Bazel server (and of everything it runs) for //app:component.
@@ -322,6 +485,8 @@ bazel_memory() {
 versions() {
   printf 'wasmrust\t%s\n' "$(git rev-parse --short HEAD) (Bazel $(dpkg-query -W -f '${Version}' bazel-bootstrap), rustc-web $(dpkg-query -W -f '${Version}' rustc-web), $(compiler/bin/wasmrust --version 2>/dev/null | head -1 || echo wasmrust), wasm-opt from the wasm-opt crate in compiler/)"
   printf 'cargo\t%s\n' "$("$CARGO" --version) / $("$RUSTC" --version)"
+  printf 'wasm-bindgen\t%s\n' "wasm-bindgen $WASM_BINDGEN_VERSION (crate, pinned with its dependencies by benchmarks/size/wasm-bindgen.Cargo.lock) + $("$WASM_BINDGEN" --version 2>/dev/null || echo "wasm-bindgen CLI not installed") (cargo install --locked wasm-bindgen-cli@$WASM_BINDGEN_VERSION, benchmarks/peers.sh), $("$WASM_OPT" --version) (Debian binaryen $(dpkg-query -W -f '${Version}' binaryen)); same cargo and rustc as cargo"
+  printf 'wit-bindgen\t%s\n' "wit-bindgen $WIT_BINDGEN_VERSION (crate, pinned by benchmarks/size/component/wit-bindgen.Cargo.lock); same cargo and rustc as cargo; $(/usr/lib/rustlib/x86_64-unknown-linux-gnu/bin/wasm-component-ld --version 2>/dev/null | head -1 || echo wasm-component-ld) (rust-web-llvm)"
   printf 'zig\t%s\n' "Zig $("$ZIG" version) (PyPI ziglang==$ZIG_VERSION)"
   printf 'assemblyscript\t%s\n' "AssemblyScript $("$ASC" --version | awk '{print $2}') (npm assemblyscript@$AS_VERSION, with the binaryen it depends on)"
   printf 'clang\t%s\n' "$("$CLANG" --version | head -1), wasi-libc $(dpkg-query -W -f '${Version}' wasi-libc), lld-22 $(dpkg-query -W -f '${Version}' lld-22)"
@@ -333,6 +498,8 @@ versions() {
 flags() {
   printf 'wasmrust\t%s\n' "bazel build //benchmarks/size:PROGRAM $BAZEL_FLAGS (wasm_rust_binary kind=reactor profile=browser: wasm32-unknown-unknown, opt-level z, fat LTO, 1 CGU, panic=immediate-abort, wasm::alloc::Heap (the profile's allocator), linker exports dropped, wasm-opt -Oz, 32 KiB stack)"
   printf 'cargo\t%s\n' "RUSTC_BOOTSTRAP=1 cargo $CARGO_FLAGS; [profile.release] $CARGO_PROFILE; crate-type cdylib; no wasm-opt"
+  printf 'wasm-bindgen\t%s\n' "as cargo (plus --locked, --remap-path-prefix for the checkout and the registry), then wasm-bindgen $WASM_BINDGEN_FLAGS, then wasm-opt $WASM_OPT_FLAGS (wasm-pack's release default, -O)"
+  printf 'wit-bindgen\t%s\n' "RUSTC_BOOTSTRAP=1 cargo $WIT_CARGO_FLAGS --locked; rustflags $WIT_RUSTFLAGS and --remap-path-prefix as wasm-bindgen; [profile.release] as cargo; rustc links the component with wasm-component-ld; no wasm-opt"
   printf 'zig\t%s\n' "zig $ZIG_FLAGS"
   printf 'assemblyscript\t%s\n' "asc $AS_FLAGS"
   printf 'clang\t%s\n' "clang-22 $C_FLAGS (wasi-libc malloc; no wasm-opt)"
@@ -371,9 +538,9 @@ main() {
   flags >"$PEERS/flags.tsv"
   local total; total=$(elapsed "$started")
   /usr/bin/python3 - "$ROWS" "$MEM" "$PEERS/versions.tsv" "$PEERS/flags.tsv" "$total" "$SIZE/analysis.md" \
-    "$RESULTS" "$PEERS/sha256_times.tsv" "$PEERS/programs_secs" "$PEERS/memory_secs" <<'PY'
+    "$RESULTS" "$PEERS/sha256_times.tsv" "$PEERS/programs_secs" "$PEERS/memory_secs" "$PEERS/sha256_wasmtime.tsv" <<'PY'
 import json, sys, datetime, os
-rows_f, mem_f, ver_f, flags_f, total, analysis_f, results_f, times_f, prog_f, memsecs_f = sys.argv[1:]
+rows_f, mem_f, ver_f, flags_f, total, analysis_f, results_f, times_f, prog_f, memsecs_f, wasmtime_f = sys.argv[1:]
 def secs(f):
     return float(open(f).read()) if os.path.exists(f) else 0.0
 phases = f"programs {secs(prog_f) / 60:.1f} min, Bazel memory {secs(memsecs_f) / 60:.1f} min, last pass {float(total) / 60:.1f} min"
@@ -385,23 +552,36 @@ for l in open(times_f):
     tc, rnd, ms = l.split()
     rounds.add(rnd)
     best[tc] = min(best.get(tc, float("inf")), float(ms))
+wasmtime_ms = {}
+if os.path.exists(wasmtime_f):
+    for l in open(wasmtime_f):
+        tc, ms = l.split()
+        wasmtime_ms[tc] = float(ms)
 for r in rows:
     if r["program"] == "sha256" and r["toolchain"] in best:
         r["run"]["sha256_ms"] = best[r["toolchain"]]
-mem = {m["what"]: m for m in (json.loads(l) for l in open(mem_f) if l.strip())}
+    if r["program"] == "sha256" and r["toolchain"] in wasmtime_ms:
+        r["run"]["sha256_wasmtime_ms"] = wasmtime_ms[r["toolchain"]]
+mem = {m["what"]: m for m in (json.loads(l) for l in open(mem_f) if l.strip())} if os.path.exists(mem_f) else {}
 def tsv(f):
     return dict(l.rstrip("\n").split("\t", 1) for l in open(f) if "\t" in l)
 versions = tsv(ver_f); flags = tsv(flags_f)
-PROGS = ["add", "hello", "hello_std", "strings", "sha256", "json"]
-TCS = ["wasmrust", "cargo", "zig", "assemblyscript", "clang"]
-PEERS = TCS[1:]
+PROGS = ["add", "hello", "hello_std", "strings", "sha256", "json", "component"]
+TCS = ["wasmrust", "cargo", "wasm-bindgen", "zig", "assemblyscript", "clang", "wit-bindgen"]
+# Peers that build the core-module programs (wit-bindgen builds only `component`).
+PEERS = ["cargo", "wasm-bindgen", "zig", "assemblyscript", "clang"]
 by = {(r["toolchain"], r["program"]): r for r in rows}
+def shipped(r):
+    """Bytes a host must load: the module, plus wasm-bindgen's JS glue."""
+    return r["bytes"] + r.get("js_bytes", 0)
+def shipped_name(r):
+    return r["toolchain"] + (" (wasm + JS glue)" if "js_bytes" in r else "")
 
 def fmt_max(v):
     return "none" if v is None else str(v)
 
-head = ["program", "toolchain", "bytes", "gzip -9", "clean build (s)", "rebuild after 1-line edit (s)",
-        "initial pages", "max pages", "peak pages", "sha256 16 MiB, node (ms)"]
+head = ["program", "toolchain", "bytes", "gzip -9", "JS glue bytes", "JS glue gzip -9", "clean build (s)", "rebuild after 1-line edit (s)",
+        "initial pages", "max pages", "peak pages", "sha256 16 MiB, node (ms)", "sha256 16 MiB, wasmtime (ms)"]
 lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
 for p in PROGS:
     for t in TCS:
@@ -410,9 +590,10 @@ for p in PROGS:
             continue
         run = r["run"]
         name = f"**{t}**" if t == "wasmrust" else t
+        pages = [run["initial_pages"], fmt_max(run["max_pages"]), run["peak_pages"]] if run else ["", "", ""]
         lines.append("| " + " | ".join(str(x) for x in [
-            p, name, r["bytes"], r["gzip"], r["clean_s"], r["incr_s"], run["initial_pages"],
-            fmt_max(run["max_pages"]), run["peak_pages"], run.get("sha256_ms", "")]) + " |")
+            p, name, r["bytes"], r["gzip"], r.get("js_bytes", ""), r.get("js_gzip", ""), r["clean_s"], r["incr_s"],
+            *pages, run.get("sha256_ms", ""), run.get("sha256_wasmtime_ms", "")]) + " |")
 table = "\n".join(lines)
 print(table)
 
@@ -423,10 +604,14 @@ def goal(name, ok, detail):
 def all_goals():
     for p in ["add", "hello", "strings", "sha256", "json"]:
         w = by[("wasmrust", p)]
-        best = min((by[(t, p)] for t in PEERS if (t, p) in by), key=lambda r: r["bytes"])
-        d = w["bytes"] - best["bytes"]
+        best = min((by[(t, p)] for t in PEERS if (t, p) in by), key=shipped)
+        d = w["bytes"] - shipped(best)
         goal(f"size {p} <= smallest peer", d <= 0,
-             f"{w['bytes']} B vs {best['toolchain']} {best['bytes']} B" + (f": {d:+} B ({w['bytes'] / best['bytes']:.2f}x)" if d > 0 else ""))
+             f"{w['bytes']} B vs {shipped_name(best)} {shipped(best)} B" + (f": {d:+} B ({w['bytes'] / shipped(best):.2f}x)" if d > 0 else ""))
+    w, c = by[("wasmrust", "component")], by[("wit-bindgen", "component")]
+    d = w["bytes"] - c["bytes"]
+    goal("size component <= cargo + wit-bindgen", d <= 0,
+         f"{w['bytes']} B vs {c['bytes']} B" + (f": {d:+} B ({w['bytes'] / c['bytes']:.2f}x)" if d > 0 else ""))
     hs = by[("wasmrust", "hello_std")]["bytes"]
     goal("hello with std idioms (String/format!) < 2 KB", hs < 2048, f"{hs} B" + (f": {hs - 2048:+} B over 2048" if hs >= 2048 else ""))
     w = by[("wasmrust", "sha256")]["run"]["sha256_ms"]
@@ -434,6 +619,12 @@ def all_goals():
     speed = fast["run"]["sha256_ms"] / w
     goal("sha256 speed >= 0.95x fastest peer (node)", speed >= 0.95,
          f"{w} ms vs {fast['toolchain']} {fast['run']['sha256_ms']} ms = {speed:.2f}x")
+    w = by[("wasmrust", "sha256")]["run"]["sha256_wasmtime_ms"]
+    fast = min((by[(t, "sha256")] for t in PEERS if "sha256_wasmtime_ms" in by[(t, "sha256")]["run"]),
+               key=lambda r: r["run"]["sha256_wasmtime_ms"])
+    speed = fast["run"]["sha256_wasmtime_ms"] / w
+    goal("sha256 speed >= 0.95x fastest peer (wasmtime)", speed >= 0.95,
+         f"{w} ms vs {fast['toolchain']} {fast['run']['sha256_wasmtime_ms']} ms = {speed:.2f}x")
     for key, label in [("initial_pages", "initial pages"), ("peak_pages", "peak pages")]:
         for p in ["add", "hello", "strings", "sha256", "json"]:
             wv = by[("wasmrust", p)]["run"][key]
@@ -478,9 +669,19 @@ out += ["", "## Results", "",
         "`-Zbuild-std`; Zig: empty local and global cache; asc and clang keep no cache). *rebuild*: one line appended",
         "to the source (a new export, so the module really changes), caches warm. *peak pages*: `memory.buffer.byteLength`",
         "after the workload in node 20. sha256: median of 7 runs hashing a 1 MiB host-filled buffer 16 times (best of",
-        f"{len(rounds)} such medians, the toolchains taking turns), in node",
-        "only (`wasmrust-run` runs components, not core modules). `hello_std` is the Rust-only variant built with",
-        "`String` and `format!`.", "", table, "",
+        f"{len(rounds)} such medians, the toolchains taking turns), in node and in wasmtime 48 (Cranelift, through",
+        "`benchmarks/wasmtime-timer`, which checks every digest too; wasm-bindgen's module needs its JS glue, so it has",
+        "no wasmtime time). `hello_std` is the Rust-only variant built with",
+        "`String` and `format!`.",
+        "",
+        "*wasm-bindgen*: the same programs with `#[wasm_bindgen]` exports (`*.wasm_bindgen.rs`), built like *cargo*,",
+        "then `wasm-bindgen --target nodejs` and `wasm-opt -O`. *bytes* is the `_bg.wasm`; a host also loads the",
+        "JS glue, whose size is in its own columns. driver.mjs calls it through the glue, with JS strings and",
+        "`Uint8Array`s: each sha256 call copies the 1 MiB into linear memory. *component*: the WIT world",
+        "`component/wit/words.wit`, built by WasmRust (wasmtime profile, `--config=release`) and by cargo +",
+        "wit-bindgen for wasm32-wasip2; *bytes* is the whole component (core modules, adapters, types). Both pass",
+        "`wasmrust-run check` (wasmtime) on `component/component.expect`; they have no node workload, hence no pages.",
+        "", table, "",
         "## Goals", "", "\n".join(glines), ""]
 if mlines:
     out += ["## Bazel's own memory", "",
