@@ -86,15 +86,20 @@ n_reput=$(echo "$reput" | grep -c . || true)
 changed=$(for key in $reput; do
   grep -qx "$(sha256sum "$D/store/ac/$key" | cut -d' ' -f1)  $key" "$D/ac-before-corrupt.sha256" || echo "$key"
 done | wc -l)
-bad_blobs=$(cd "$D/store/cas" && for f in *; do [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$f" ] || echo "$f"; done | wc -l)
-if [ "$n_reput" -lt 20 ]; then
-  fail remote_cache_reupload_same_result "only $n_reput action-cache entries re-uploaded by C"
+# The blobs C fetched (and found corrupt) must be good again. Blobs it never
+# fetched stay corrupt: the Action and Command protos of actions that were hits
+# because all their outputs are empty files (nothing to download or verify).
+fetched=$(tail -n +"$((lines_b + 1))" "$D/access.log" | awk '$1 == "GET" && $3 ~ /^\/cas\//' | sed 's#.*/cas/##' | sort -u)
+n_fetched=$(echo "$fetched" | grep -c . || true)
+bad_blobs=$(cd "$D/store/cas" && for f in $fetched; do [ ! -f "$f" ] || [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$f" ] || echo "$f"; done | wc -l)
+if [ "$n_reput" -lt 20 ] || [ "$n_fetched" -lt 20 ]; then
+  fail remote_cache_reupload_same_result "only $n_reput action-cache entries re-uploaded and $n_fetched CAS blobs fetched by C"
 elif [ "$changed" -ne 0 ]; then
   fail remote_cache_reupload_same_result "$changed action-cache keys now hold a different result than A uploaded"
 elif [ "$bad_blobs" -ne 0 ]; then
-  fail remote_cache_reupload_same_result "$bad_blobs CAS blobs still do not match their digest"
+  fail remote_cache_reupload_same_result "$bad_blobs of the $n_fetched CAS blobs C fetched still do not match their digest"
 else
-  pass "remote_cache_reupload_same_result ($n_reput action-cache keys PUT again by C, all byte-identical to A's; $(ls "$D/store/cas" | wc -l) CAS blobs match their digests again)"
+  pass "remote_cache_reupload_same_result ($n_reput action-cache keys PUT again by C, all byte-identical to A's; the $n_fetched CAS blobs C fetched match their digests again)"
 fi
 
 stop_nginx_cache "$D"
