@@ -62,6 +62,12 @@ build_fails threads_on_embedded_profile "//tests/gates:threads_on_embedded" \
   "Target //tests/gates:threads_on_embedded is incompatible and cannot be built" \
   "target platform didn't satisfy constraint //platforms:threads"
 
+# 5b. Real threads asked of a profile whose target cannot link them (node: wasi-libc has no
+#     threaded build): the toolchain refuses at analysis, naming the profile and the fix.
+build_fails threads_flag_on_node_profile "//crates/wasm --config=node --config=threads" \
+  "asks for threads, but the \`node\` profile (wasm32-wasip1) has none" \
+  "Build threaded code for the browser profile (\`--config=browser\`)"
+
 # 6. A WASI import in a browser module: the post-link check names the target,
 #    the profile, the import and the fix.
 build_fails wasi_import_on_browser_profile "//tests/gates:wasi_on_browser" \

@@ -14,6 +14,9 @@ _PROFILE_ATTRS = {
         values = [""] + sorted(PROFILES.keys()),
         doc = "Build for this host profile whatever `--config=<profile>` says; empty: the active profile (default wasmtime).",
     ),
+    "threads": attr.bool(
+        doc = "Build this target and its dependencies with threads (`atomics`, shared memory) whatever `--config=threads` says; the profile must have threads (browser).",
+    ),
     "_allowlist_function_transition": attr.label(default = "@bazel_tools//tools/allowlists/function_transition_allowlist"),
 }
 

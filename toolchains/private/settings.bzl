@@ -51,6 +51,7 @@ levers_flag = rule(
 
 _PROFILE_FLAG = "//platforms:profile"
 _PANIC_MESSAGES = "//platforms:panic_messages"
+_USE_THREADS = "//platforms:use_threads"
 _PLATFORMS = "//command_line_option:platforms"
 _COMPILATION_MODE = "//command_line_option:compilation_mode"
 
@@ -61,6 +62,7 @@ def _profile_transition_impl(settings, attr):
     return {
         _PLATFORMS: "//platforms:" + profile,
         _PROFILE_FLAG: profile,
+        _USE_THREADS: getattr(attr, "threads", False) or settings[_USE_THREADS],
     }
 
 # Puts a target (and, through the configuration, its whole dependency graph)
@@ -68,8 +70,8 @@ def _profile_transition_impl(settings, attr):
 # platform and toolchain resolution always picks the profile's toolchain.
 profile_transition = transition(
     implementation = _profile_transition_impl,
-    inputs = [_PROFILE_FLAG],
-    outputs = [_PLATFORMS, _PROFILE_FLAG],
+    inputs = [_PROFILE_FLAG, _USE_THREADS],
+    outputs = [_PLATFORMS, _PROFILE_FLAG, _USE_THREADS],
 )
 
 def _test_transition_impl(settings, attr):
@@ -85,8 +87,8 @@ def _test_transition_impl(settings, attr):
 # shipped build; the sysroot for tests is built once more per profile.
 test_transition = transition(
     implementation = _test_transition_impl,
-    inputs = [_PROFILE_FLAG, _PANIC_MESSAGES, _COMPILATION_MODE],
-    outputs = [_PLATFORMS, _PROFILE_FLAG, _PANIC_MESSAGES],
+    inputs = [_PROFILE_FLAG, _PANIC_MESSAGES, _COMPILATION_MODE, _USE_THREADS],
+    outputs = [_PLATFORMS, _PROFILE_FLAG, _PANIC_MESSAGES, _USE_THREADS],
 )
 
 def build_mode(ctx):

@@ -5,6 +5,9 @@ load(":providers.bzl", "WasmSysrootInfo")
 load(":settings.bzl", "BoolFlagInfo", "LeversInfo", "build_mode")
 load(":sysroot_crates.bzl", "sysroot_crates")
 
+# Target features `--//platforms:use_threads` adds to the sysroot and every crate.
+THREAD_FEATURES = ["atomics", "bulk-memory"]
+
 def _lib_dir(files):
     for f in files:
         if f.basename.startswith("librustc_driver"):
@@ -45,11 +48,16 @@ def _sysroot_impl(ctx):
     libdir_rel = "{}/lib/rustlib/{}/lib".format(ctx.label.name, triple)
     built = {}
     all_rlibs = []
+    # Shared memory links only if every object allows it: with threads on, the
+    # standard library is compiled with atomics too.
+    threads = ctx.attr._use_threads[BoolFlagInfo].value
     for c in sysroot_crates(triple, ctx.attr.has_std):
         out = ctx.actions.declare_file("{}/lib{}-wasmrust.rlib".format(libdir_rel, c.crate_name))
         src = library_root + "/" + c.src
         args = driver_args(ctx, tools, "sysroot", triple, mode, c.crate_name, c.edition, src, out, ctx.attr.opt_level, c.crate_name + "-wasmrust")
         args.add("--library-root", library_root)
+        if threads:
+            args.add_all(THREAD_FEATURES, before_each = "--target-feature")
         args.add_all(c.features, before_each = "--feature")
         args.add_all(c.cfgs, before_each = "--cfg")
         for ext, dep in c.deps.items():
@@ -98,6 +106,7 @@ Example:
         "_library": attr.label(default = Label("@wasm_toolchain//:library")),
         "_library_manifest": attr.label(default = Label("@wasm_toolchain//:library/Cargo.toml"), allow_single_file = True),
         "_wasi_libc": attr.label(default = Label("@wasm_toolchain//:wasi_libc")),
+        "_use_threads": attr.label(default = Label("//platforms:use_threads")),
     }),
 )
 
@@ -108,6 +117,13 @@ def _toolchain_impl(ctx):
         if not ctx.attr.simd:
             fail("--//platforms:simd (--config=simd) asks for 128-bit SIMD, but the `{}` profile ({}) has no SIMD: its hosts run MVP WebAssembly. Drop --config=simd for this profile, or build the SIMD code for browser, node or wasmtime.".format(ctx.attr.profile, sysroot.triple))
         features.append("simd128")
+    allocator = ctx.attr.allocator
+    if ctx.attr._use_threads[BoolFlagInfo].value:
+        if not ctx.attr.threads:
+            fail("--//platforms:use_threads (--config=threads, or a target's `threads = True`) asks for threads, but the `{}` profile ({}) has none. Its threading: {}. Build threaded code for the browser profile (`--config=browser`), whose core modules also run on real threads in node and in wasmtime through wasmrust-run; `wasm::thread::scope` runs closures one after another here.".format(ctx.attr.profile, sysroot.triple, ctx.attr.threads_why))
+        features += [f for f in THREAD_FEATURES if f not in features]
+        # `wasm::alloc::Heap` is single-threaded; std's allocator takes a lock under atomics.
+        allocator = "default"
     linker = [f for f in ctx.files._linker if f.basename == "rust-lld"][0]
     return [platform_common.ToolchainInfo(
         profile = ctx.attr.profile,
@@ -119,7 +135,7 @@ def _toolchain_impl(ctx):
         component_model = ctx.attr.component_model,
         stack_size = ctx.attr.stack_size,
         max_memory = ctx.attr.max_memory,
-        allocator = ctx.attr.allocator,
+        allocator = allocator,
         linker = linker,
         linker_files = ctx.files._linker,
     )]
@@ -135,6 +151,9 @@ wasm_rust_toolchain = rule(
         "component_model": attr.bool(doc = "Whether the profile's hosts run components."),
         "simd": attr.bool(doc = "Whether `--//platforms:simd` may add `simd128`."),
         "_simd": attr.label(default = Label("//platforms:simd")),
+        "threads": attr.bool(doc = "Whether `--//platforms:use_threads` may add atomics and shared memory."),
+        "threads_why": attr.string(doc = "The profile's threading model, for the error when it has no threads."),
+        "_use_threads": attr.label(default = Label("//platforms:use_threads")),
         "stack_size": attr.int(default = 0, doc = "Default stack size of linked modules in bytes (0: rustc's 1 MiB)."),
         "max_memory": attr.int(default = 0, doc = "Default maximum linear memory in bytes (0: unbounded)."),
         "allocator": attr.string(default = "default", values = ["default", "heap"], doc = "Default global allocator of linked modules: `heap` (`wasm::alloc::Heap`) or `default` (std's, or the crate's own)."),

@@ -16,23 +16,49 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = process.env.WASMRUST_CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.WASMRUST_BROWSER_TIMEOUT_MS || 120000);
 
+// The tests run on the page's main thread, except a threaded module's: those run in a module
+// worker (TEST_WORKER), as threaded apps do, since a page's main thread must not wait for
+// other threads (a join spins until they finish).
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>wasm_test</title>
 <script type="module">
 import { runTests } from './harness.mjs';
+import { THREAD_MODULE } from './crates/wasm/js/threads.mjs';
 import jsImports from './imports.mjs';
 const done = (code) => console.log('__wasmrust_done ' + code);
 try {
   const opts = JSON.parse(new URLSearchParams(location.search).get('opts'));
-  const module = await WebAssembly.compileStreaming(fetch('./test.wasm'));
-  console.log('(' + navigator.userAgent.match(/Chrom\\S+/)[0] + ', cross-origin isolated: ' + self.crossOriginIsolated + ')');
-  done(await runTests(module, { opts, print: (line) => console.log(line), imports: jsImports }));
+  const bytes = new Uint8Array(await (await fetch('./test.wasm')).arrayBuffer());
+  const module = await WebAssembly.compile(bytes);
+  const threaded = WebAssembly.Module.imports(module).some((i) => i.module === THREAD_MODULE);
+  console.log('(' + navigator.userAgent.match(/Chrom\\S+/)[0] + ', cross-origin isolated: ' + self.crossOriginIsolated + (threaded ? ', tests on a worker' : '') + ')');
+  if (threaded) {
+    const worker = new Worker('./test-worker.mjs', { type: 'module' });
+    worker.onmessage = (e) => (e.data.line !== undefined ? console.log(e.data.line) : done(e.data.code));
+    worker.onerror = (e) => { console.log('error: ' + e.message); done(1); };
+    worker.postMessage({ bytes, opts });
+  } else {
+    done(await runTests(module, { bytes, opts, print: (line) => console.log(line), imports: jsImports }));
+  }
 } catch (e) {
   console.log('error: ' + e.message);
   done(1);
 }
 </script>
+`;
+
+const TEST_WORKER = `import { runTests } from './harness.mjs';
+import jsImports from './imports.mjs';
+self.onmessage = async ({ data: { bytes, opts } }) => {
+  let code = 1;
+  try {
+    code = await runTests(await WebAssembly.compile(bytes), { bytes, opts, print: (line) => self.postMessage({ line }), imports: jsImports });
+  } catch (e) {
+    self.postMessage({ line: 'error: ' + e.message });
+  }
+  self.postMessage({ code });
+};
 `;
 
 const TYPES = { '.mjs': 'text/javascript; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json' };
@@ -49,6 +75,10 @@ function serve(wasm, jsImports) {
   const files = {
     '/': ['text/html; charset=utf-8', PAGE],
     '/harness.mjs': ['text/javascript; charset=utf-8', readFileSync(join(HERE, 'harness.mjs'))],
+    '/test-worker.mjs': ['text/javascript; charset=utf-8', TEST_WORKER],
+    // The thread host harness.mjs imports, from the crate's JS helper (../../crates/wasm/js).
+    ...Object.fromEntries(['threads.mjs', 'thread-worker.mjs'].map((f) =>
+      [`/crates/wasm/js/${f}`, ['text/javascript; charset=utf-8', readFileSync(join(HERE, '../../crates/wasm/js', f))]])),
     '/test.wasm': ['application/wasm', wasm],
     '/imports.mjs': ['text/javascript; charset=utf-8', jsImports
       ? `export { default } from './files/${jsImports.split('/').map(encodeURIComponent).join('/')}';\n`
@@ -167,6 +197,11 @@ async function main() {
           } else {
             process.stdout.write(line + '\n');
           }
+        } else if (message.method === 'Target.attachedToTarget') {
+          // A worker (the test worker, a thread): show its console too, and its own workers'.
+          const worker = message.params.sessionId;
+          cdp.send('Runtime.enable', {}, worker).catch(() => {});
+          cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true }, worker).catch(() => {});
         } else if (message.method === 'Runtime.exceptionThrown') {
           clearTimeout(timer);
           reject(new Error(`uncaught exception in the test page: ${message.params.exceptionDetails.exception?.description ?? message.params.exceptionDetails.text}`));
@@ -176,6 +211,7 @@ async function main() {
         const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
         const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
         await cdp.send('Runtime.enable', {}, sessionId);
+        await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true }, sessionId);
         const url = `http://127.0.0.1:${server.address().port}/?opts=${encodeURIComponent(JSON.stringify(opts))}`;
         await cdp.send('Page.navigate', { url }, sessionId);
       })().catch(reject);

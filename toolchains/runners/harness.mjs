@@ -3,6 +3,8 @@
 // test module's tests, runs each in a fresh instance and prints what libtest
 // prints, so `bazel test` output reads the same on every host.
 
+import { THREAD_MODULE, ThreadPool, sharedMemoryFor } from '../../crates/wasm/js/threads.mjs';
+
 const SHOULD_PANIC = 1;
 const IGNORE = 2;
 
@@ -20,11 +22,12 @@ export function parseArgs(argv) {
 }
 
 function readString(memory, ptr, len) {
-  return new TextDecoder('utf-8').decode(new Uint8Array(memory.buffer, ptr, len));
+  // `slice`: TextDecoder refuses views of a shared memory (threaded modules).
+  return new TextDecoder('utf-8').decode(new Uint8Array(memory.buffer, ptr, len).slice());
 }
 
 /**
- * Runs the tests of `module` (a compiled WebAssembly.Module).
+ * Runs the tests of `module` (a compiled WebAssembly.Module, from `bytes`).
  *   imports(state): extra import modules (WASI, ...); `state.instance` is
  *                   set once the instance exists.
  *   afterInstantiate(instance, state): e.g. WASI's `initialize`.
@@ -32,7 +35,7 @@ function readString(memory, ptr, len) {
  *   print(line): where libtest-style lines go.
  * Returns the exit code: 0 when every selected test passed, else 101.
  */
-export async function runTests(module, { opts, print, imports = () => ({}), afterInstantiate = () => {}, captured = () => '' }) {
+export async function runTests(module, { bytes, opts, print, imports = () => ({}), afterInstantiate = () => {}, captured = () => '' }) {
   const exportNames = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
   for (const name of ['wasmrust-test-count', 'wasmrust-test-name', 'wasmrust-test-flags', 'wasmrust-test-run', 'memory']) {
     if (!exportNames.has(name)) {
@@ -40,10 +43,20 @@ export async function runTests(module, { opts, print, imports = () => ({}), afte
     }
   }
 
+  // Threaded modules (`--config=threads`) get workers, and each instance a fresh shared memory.
+  const threaded = WebAssembly.Module.imports(module).some((i) => i.module === THREAD_MODULE);
+  const pool = threaded ? await ThreadPool.create() : null;
+
   async function instantiate() {
     const state = { instance: null, panic: null };
+    const threads = {};
+    if (pool) {
+      const memory = sharedMemoryFor(bytes);
+      Object.assign(threads, { env: { memory }, ...pool.imports(module, memory) });
+    }
     const importObject = {
       ...imports(state),
+      ...threads,
       $root: {
         'report-panic': (ptr, len) => {
           state.panic = readString(state.instance.exports.memory, ptr, len);
@@ -111,6 +124,10 @@ export async function runTests(module, { opts, print, imports = () => ({}), afte
     }
     print('failures:');
     for (const f of failures) print(`    ${f.name}`);
+  }
+  if (pool) {
+    for (const f of pool.failures) print(`note: ${f}`);
+    pool.terminate();
   }
   const status = failures.length === 0 ? 'ok' : 'FAILED';
   print('');

@@ -24,11 +24,13 @@ async function main() {
   if (major < NODE_MAJOR) {
     throw new Error(`node ${process.versions.node} is too old for the node profile (needs ${NODE_MAJOR}+); tools/setup.sh installs it`);
   }
-  const module = new WebAssembly.Module(readFileSync(path));
+  const bytes = readFileSync(path);
+  const module = new WebAssembly.Module(bytes);
   const usesWasi = WebAssembly.Module.imports(module).some((i) => i.module === 'wasi_snapshot_preview1');
   const scratch = mkdtempSync(join(process.env.TEST_TMPDIR || tmpdir(), 'wasm-test-'));
   let serial = 0;
   const code = await runTests(module, {
+    bytes,
     opts: selection(rest, process.env),
     print: (line) => process.stdout.write(line + '\n'),
     imports: (state) => {

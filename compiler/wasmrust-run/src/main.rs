@@ -18,6 +18,7 @@
 
 mod externref;
 mod test;
+mod threads;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
@@ -43,7 +44,7 @@ enum Command {
     /// Run the tests of a `wasm_test` module; report like libtest, exit 101 on failure.
     Test {
         module: PathBuf,
-        /// wasmtime (test components) or wasmi (core modules).
+        /// wasmtime (test components, and threaded core modules on host threads) or wasmi (core modules).
         #[arg(long, value_enum)]
         runtime: test::Runtime,
         /// The module's target: validate it against that target's features first.

@@ -1,6 +1,7 @@
 //! `wasmrust-run test`: runs the tests of a `wasm_test` module (the harness
-//! ABI of crates/wasm-test) in wasmtime, as a component, or in the wasmi
-//! interpreter, as a core module, and reports like libtest.
+//! ABI of crates/wasm-test) in wasmtime, as a component or as a threaded core
+//! module (on host threads, see threads.rs), or in the wasmi interpreter, as
+//! a core module, and reports like libtest.
 //!
 //! Every test gets a fresh instance, so a test that traps cannot disturb
 //! the next one; a panicking test hands its message to the `report-panic`
@@ -18,7 +19,8 @@ const IGNORE: u32 = 2;
 /// The runtime a test module runs in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Runtime {
-    /// wasmtime, for test components (the wasmtime profile).
+    /// wasmtime, for test components (the wasmtime profile) and threaded core
+    /// modules (built with `threads = True`).
     Wasmtime,
     /// The wasmi interpreter, for core modules (the embedded profile).
     Wasmi,
@@ -47,14 +49,14 @@ struct Case {
 }
 
 /// How one run of a test ended.
-enum Outcome {
+pub(crate) enum Outcome {
     Returned,
     /// A trap; the message the test reported, else the trap's.
     Trapped(String),
 }
 
 /// One instance of the test module, in some runtime.
-trait Instance {
+pub(crate) trait Instance {
     fn count(&mut self) -> Result<u32>;
     fn name(&mut self, index: u32) -> Result<String>;
     fn flags(&mut self, index: u32) -> Result<u32>;
@@ -62,6 +64,9 @@ trait Instance {
     /// What the test wrote to stdout and stderr.
     fn output(&mut self) -> String;
 }
+
+/// Makes a fresh instance of one test module per call.
+pub(crate) type Factory = Box<dyn FnMut() -> Result<Box<dyn Instance>>>;
 
 /// Runs the tests of `path`; returns whether all selected tests passed.
 pub fn run(path: &Path, runtime: Runtime, target: Option<Target>, mut selection: Selection) -> Result<bool> {
@@ -73,8 +78,10 @@ pub fn run(path: &Path, runtime: Runtime, target: Option<Target>, mut selection:
     if let Ok(filter) = std::env::var("TESTBRIDGE_TEST_ONLY") {
         selection.filters.push(filter);
     }
-    let mut new_instance: Box<dyn FnMut() -> Result<Box<dyn Instance>>> = match (runtime, kind) {
+    let mut new_instance: Factory = match (runtime, kind) {
         (Runtime::Wasmtime, Kind::Component) => wasmtime_host::factory(path)?,
+        // Only threaded core modules run in wasmtime; `factory` says so for others.
+        (Runtime::Wasmtime, Kind::Module) => crate::threads::factory(path, &bytes)?,
         (Runtime::Wasmi, Kind::Module) => wasmi_host::factory(path, &bytes)?,
         (runtime, kind) => bail!("`{}` is a {kind:?}, which the {runtime:?} runner does not run", path.display()),
     };
@@ -142,7 +149,7 @@ pub fn run(path: &Path, runtime: Runtime, target: Option<Target>, mut selection:
 }
 
 mod wasmtime_host {
-    use super::{Instance, Outcome};
+    use super::{Factory, Instance, Outcome};
     use crate::externref::{self, ExternRefTable, HostValue};
     use anyhow::{Context, Result};
     use std::path::Path;
@@ -171,7 +178,7 @@ mod wasmtime_host {
     }
 
     /// Makes fresh instances of the test component at `path`.
-    pub fn factory(path: &Path) -> Result<Box<dyn FnMut() -> Result<Box<dyn Instance>>>> {
+    pub fn factory(path: &Path) -> Result<Factory> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         let engine = Engine::new(&config)?;
@@ -266,7 +273,7 @@ mod wasmtime_host {
 }
 
 mod wasmi_host {
-    use super::{Instance, Outcome};
+    use super::{Factory, Instance, Outcome};
     use anyhow::{Context, Result, anyhow};
     use std::path::Path;
     use wasmi::{Caller, Config, Engine, Extern, Linker, Module, Store};
@@ -283,7 +290,7 @@ mod wasmi_host {
 
     /// Makes fresh instances of the core module `bytes` (from `path`), in an
     /// engine with every post-MVP proposal but mutable globals turned off.
-    pub fn factory(path: &Path, bytes: &[u8]) -> Result<Box<dyn FnMut() -> Result<Box<dyn Instance>>>> {
+    pub fn factory(path: &Path, bytes: &[u8]) -> Result<Factory> {
         let mut config = Config::default();
         config
             .wasm_sign_extension(false)

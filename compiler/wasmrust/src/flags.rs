@@ -404,13 +404,24 @@ impl Invocation {
 
     /// Whether a non-sysroot crate needs one of rustc's unstable options.
     fn unstable_options(&self) -> bool {
-        self.immediate_abort() || !self.forced_externs.is_empty()
+        self.immediate_abort() || !self.forced_externs.is_empty() || self.threads()
+    }
+
+    /// Whether this wasm crate is built for threads (`atomics`). rustc only treats the
+    /// unstable `atomics` feature as on (`cfg(target_feature = "atomics")`, a shared memory
+    /// at link) under RUSTC_BOOTSTRAP, as on nightly.
+    fn threads(&self) -> bool {
+        self.target != Target::Host && self.target_features.contains(&WasmFeature::Atomics)
     }
 
     fn needs_bootstrap(&self) -> bool {
         self.kind == CrateKind::Sysroot || self.unstable_options()
     }
 }
+
+/// The maximum memory of a threaded module whose target sets none: a shared memory must have
+/// one.
+pub const THREADS_MAX_MEMORY: u64 = 1 << 30;
 
 /// Whether user crates for `target` in `mode` are compiled with debug
 /// assertions and overflow checks: in dev, and always for host crates (they
@@ -511,6 +522,22 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
             push(format!("-Clinker={linker}"));
             for arg in inv.memory.link_args() {
                 push(arg);
+            }
+            if inv.threads() {
+                // One shared memory, imported so every thread's instance gets the same one (and
+                // exported, so hosts find it as for any module). A shared memory needs a
+                // maximum: 1 GiB unless the target sets one (hosts reserve it, not commit it).
+                // A host starting a thread sets the new instance's stack pointer and TLS block
+                // (docs/compiler-contract.md, "Threads").
+                push("-Clink-arg=--shared-memory".into());
+                push("-Clink-arg=--import-memory".into());
+                push("-Clink-arg=--export-memory".into());
+                if inv.memory.max.is_none() {
+                    push(format!("-Clink-arg=--max-memory={THREADS_MAX_MEMORY}"));
+                }
+                for sym in ["__stack_pointer", "__wasm_init_tls", "__tls_size", "__tls_align", "__tls_base"] {
+                    push(format!("-Clink-arg=--export-if-defined={sym}"));
+                }
             }
         }
     }
@@ -818,6 +845,21 @@ mod tests {
         assert!(has(&a, "-Clink-arg=--initial-memory=65536"));
         assert!(has(&a, "-Clink-arg=--max-memory=262144"));
         assert!(has(&a, "-Ctarget-feature=+simd128"));
+    }
+
+    #[test]
+    fn threads_link_a_shared_memory_under_bootstrap_without_features() {
+        let mut i = inv(CrateKind::Cdylib, Mode::Dev);
+        i.target_features = vec![WasmFeature::Atomics, WasmFeature::BulkMemory];
+        let a = rustc_args(&i).unwrap();
+        for f in ["-Ctarget-feature=+atomics,+bulk-memory", "-Clink-arg=--shared-memory", "-Clink-arg=--import-memory", "-Clink-arg=--max-memory=1073741824", "-Clink-arg=--export-if-defined=__stack_pointer", "-Clink-arg=--export-if-defined=__wasm_init_tls", "-Zallow-features="] {
+            assert!(has(&a, f), "missing {f} in {a:?}");
+        }
+        assert!(rustc_env(&i, &[], None).iter().any(|(k, v)| k == "RUSTC_BOOTSTRAP" && v == "1"));
+        // A library is compiled the same way but links nothing.
+        i.kind = CrateKind::Lib;
+        let a = rustc_args(&i).unwrap();
+        assert!(has(&a, "-Zallow-features=") && !a.iter().any(|x| x.contains("__stack_pointer")));
     }
 
     #[test]

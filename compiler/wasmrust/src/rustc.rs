@@ -30,7 +30,7 @@ pub fn run(
         .output()
         .with_context(|| format!("failed to run rustc at `{}` (is the pinned toolchain installed?)", rustc.display()))?;
     std::io::stdout().write_all(&output.stdout)?;
-    std::io::stderr().write_all(&output.stderr)?;
+    std::io::stderr().write_all(without_expected_warnings(inv, &String::from_utf8_lossy(&output.stderr)).as_bytes())?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let context = context.map(|c| format!("; {c}")).unwrap_or_default();
@@ -46,6 +46,30 @@ pub fn run(
         bail!("rustc succeeded but wrote no `{}`", inv.out);
     }
     Ok(())
+}
+
+/// rustc's warning for the unstable `atomics` target feature, which threaded builds enable on
+/// purpose (flags.rs `threads`): printed for every crate, it would bury real warnings.
+const ATOMICS_WARNING: &str = "warning: unstable feature specified for `-Ctarget-feature`: `atomics`\n";
+
+/// `stderr` without the warnings the toolchain causes on purpose, and with rustc's warning count
+/// adjusted to match.
+fn without_expected_warnings(inv: &Invocation, stderr: &str) -> String {
+    let Some(start) = stderr.find(ATOMICS_WARNING).filter(|_| inv.target_features.contains(&flags::WasmFeature::Atomics)) else {
+        return stderr.to_string();
+    };
+    // The warning runs to the first blank line after it.
+    let end = stderr[start..].find("\n\n").map_or(stderr.len(), |e| start + e + 2);
+    let rest = format!("{}{}", &stderr[..start], &stderr[end..]);
+    let counted = |n: usize| if n == 1 { "warning: 1 warning emitted\n".to_string() } else { format!("warning: {n} warnings emitted\n") };
+    if let Some(i) = rest.find(&counted(1)) {
+        // The only warning was ours: drop the count and its blank line.
+        let end = (i + counted(1).len() + 1).min(rest.len());
+        return format!("{}{}", &rest[..i], &rest[end..]);
+    }
+    (2..1000)
+        .find(|&n| rest.contains(&counted(n)))
+        .map_or(rest.clone(), |n| rest.replacen(&counted(n), &counted(n - 1), 1))
 }
 
 /// The symbol `#[wasm::linear]` drop glue references in release builds, so
@@ -120,12 +144,12 @@ fn memory_explanation(inv: &Invocation, stderr: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
     use crate::flags::{CrateKind, Memory, Mode, Target};
 
-    #[test]
-    fn explains_a_module_too_large_for_its_memory() {
-        let inv = Invocation {
+    fn firmware() -> Invocation {
+        Invocation {
             target: Target::Wasm32v1None,
             mode: Mode::Release,
             kind: CrateKind::Cdylib,
@@ -150,7 +174,28 @@ mod tests {
             panic_messages: false,
             levers_off: vec![],
             user_flags: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn the_atomics_warning_is_dropped_from_threaded_builds_only() {
+        let ours = "warning: unstable feature specified for `-Ctarget-feature`: `atomics`\n  |\n  = note: this feature is not stably supported; its behavior can change in the future\n\n";
+        let other = "warning: unused variable: `x`\n --> a.rs:1:5\n\n";
+        let mut i = firmware();
+        i.target_features = vec![flags::WasmFeature::Atomics];
+        assert_eq!(without_expected_warnings(&i, &format!("{ours}warning: 1 warning emitted\n\n")), "");
+        assert_eq!(
+            without_expected_warnings(&i, &format!("{ours}{other}warning: 2 warnings emitted\n\n")),
+            format!("{other}warning: 1 warning emitted\n\n")
+        );
+        i.target_features = vec![];
+        let kept = format!("{ours}warning: 1 warning emitted\n\n");
+        assert_eq!(without_expected_warnings(&i, &kept), kept);
+    }
+
+    #[test]
+    fn explains_a_module_too_large_for_its_memory() {
+        let inv = firmware();
         let e = memory_explanation(&inv, "rust-lld: error: maximum memory too small, 213008 bytes needed\n").unwrap();
         assert!(e.contains("module `firmware`"), "{e}");
         assert!(e.contains("max_memory is 131072 bytes (2 pages)"), "{e}");

@@ -203,7 +203,10 @@ export class WasmRust {
   readBuffer(t, ptr, len, owned) {
     let value, bytes, align;
     if (t === "str" || t === "string") {
-      value = DECODER.decode(new Uint8Array(this.exports.memory.buffer, ptr, len));
+      const buffer = this.exports.memory.buffer;
+      const view = new Uint8Array(buffer, ptr, len);
+      // TextDecoder refuses views of a shared memory (threaded modules): copy those first.
+      value = DECODER.decode(buffer instanceof ArrayBuffer ? view : view.slice());
       bytes = len;
       align = 1;
     } else {

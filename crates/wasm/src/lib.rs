@@ -13,7 +13,7 @@
 //! | [`effects`] | the `wasmrust.effects` custom-section format written by `#[effect]` |
 //! | [`abi`] | the stable core-wasm ABI of `#[export]` / `#[import]` |
 //! | [`memory`] | [`memory::Region`]: isolated, bounds-checked arenas |
-//! | [`thread`] | [`thread::scope`]: scoped spawning with a sequential backend |
+//! | [`thread`] | [`thread::scope`]: scoped spawning, on host threads with atomics, else sequential |
 //! | [`alloc`] | `alloc::Heap` (wasm32): a global allocator that uses the initial memory before growing |
 //!
 //! # The macros: `#[wasm::export]` with the `macros` feature

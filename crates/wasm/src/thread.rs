@@ -6,16 +6,24 @@
 //! # Backends
 //!
 //! How closures run is behind an internal `Backend` seam (a trait in this module), selected at
-//! compile time. The only backend today is **sequential**: `spawn` runs the closure to completion
-//! on the calling thread before returning, so results are those of any thread schedule in which
-//! each closure ran without interruption. Because the API requires `Send` closures and results as
-//! real threads will, code written against it keeps compiling when a parallel backend
-//! (wasi-threads' `thread-spawn` import with shared memory and atomics, or Web Workers) is plugged
-//! in. A backend implements spawn, join, completion test, "wait for all" at scope exit and its
-//! parallelism.
+//! compile time:
 //!
-//! Difference from `std`: a panicking closure panics out of `spawn` (the sequential backend cannot
-//! catch panics in `no_std`); on wasm with `panic = "abort"` both trap the same way.
+//! - **shared** (wasm built with the `atomics` target feature, which `--config=threads` turns on,
+//!   and this crate's `alloc` feature): each closure runs on a host thread (a Web Worker in
+//!   browsers and node, a host thread in `wasmrust-run`) over the module's shared memory. The
+//!   module imports `spawn` and `parallelism` from `wasmrust:thread` and exports
+//!   `wasmrust_thread_start`; docs/compiler-contract.md gives the protocol a host implements.
+//!   When the host cannot start a thread (`spawn` returns nonzero), the closure runs on the
+//!   caller, as in the sequential backend. Joining waits by spinning: `memory.atomic.wait` is
+//!   not stable Rust, and a browser's main thread may not block on it anyway.
+//! - **sequential** (everywhere else): `spawn` runs the closure to completion on the calling
+//!   thread before returning, so results are those of any thread schedule in which each closure
+//!   ran without interruption. Code written against the API compiles unchanged for both, since
+//!   both require `Send` closures and results.
+//!
+//! Difference from `std`: a panicking closure does not unwind into `join` (wasm builds abort
+//! on panic): in the sequential backend it traps the caller, in the shared backend its thread
+//! traps and `join` (or the end of the scope) panics saying so.
 
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -23,10 +31,14 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 /// Shared state of one scope, seen by the backend.
 #[derive(Debug, Default)]
 struct ScopeState {
-    /// Closures spawned and not yet finished.
+    /// Closures spawned and not yet finished (sequential backend).
+    #[cfg_attr(all(target_family = "wasm", target_feature = "atomics", feature = "alloc"), allow(dead_code))]
     running: AtomicUsize,
     /// Closures spawned in total.
     spawned: AtomicUsize,
+    /// Closures started on other threads, freed when the scope ends.
+    #[cfg(all(target_family = "wasm", target_feature = "atomics", feature = "alloc"))]
+    jobs: shared::Jobs,
 }
 
 /// The seam between the scope API and how closures run.
@@ -50,6 +62,7 @@ trait Backend {
 }
 
 /// Runs every closure at `spawn`, on the calling thread.
+#[cfg_attr(all(target_family = "wasm", target_feature = "atomics", feature = "alloc"), allow(dead_code))]
 struct Sequential;
 
 impl Backend for Sequential {
@@ -85,8 +98,14 @@ impl Backend for Sequential {
     }
 }
 
+#[cfg(all(target_family = "wasm", target_feature = "atomics", feature = "alloc"))]
+mod shared;
+
 /// The backend this build uses.
+#[cfg(not(all(target_family = "wasm", target_feature = "atomics", feature = "alloc")))]
 type Active = Sequential;
+#[cfg(all(target_family = "wasm", target_feature = "atomics", feature = "alloc"))]
+type Active = shared::Shared;
 
 /// A scope to spawn closures in; see [`scope`].
 ///
@@ -201,7 +220,9 @@ impl<'scope, T: Send + 'scope> ScopedJoinHandle<'scope, T> {
     }
 }
 
-/// How many spawned closures can run at once with this build's backend (1: sequential).
+/// How many spawned closures can run at once with this build's backend: 1 when sequential; under
+/// the shared backend, the host's threads plus the caller (which runs a closure itself when no
+/// thread is free).
 ///
 /// ```
 /// assert!(wasm::thread::available_parallelism() >= 1);
@@ -210,32 +231,12 @@ pub fn available_parallelism() -> usize {
     Active::parallelism()
 }
 
+// tests/threads runs the scope tests on every profile, threaded and not; these check the
+// sequential backend on the host.
 #[cfg(test)]
 mod tests {
     use super::*;
-    use core::sync::atomic::AtomicU32;
     use std::vec::Vec;
-
-    #[test]
-    fn closures_borrow_the_environment_and_are_joined() {
-        let counter = AtomicU32::new(0);
-        let mut out = [0u64; 8];
-        let sum = scope(|s| {
-            for (i, chunk) in out.chunks_mut(2).enumerate() {
-                let counter = &counter;
-                s.spawn(move || {
-                    chunk.fill(i as u64 + 1);
-                    counter.fetch_add(1, Ordering::Relaxed);
-                });
-            }
-            let h = s.spawn(|| (1..=10u64).sum::<u64>());
-            assert_eq!(s.spawned(), 5);
-            h.join()
-        });
-        assert_eq!(sum, 55);
-        assert_eq!(counter.into_inner(), 4, "unjoined closures still ran");
-        assert_eq!(out, [1, 1, 2, 2, 3, 3, 4, 4]);
-    }
 
     #[test]
     fn nested_spawns_share_the_scope() {
