@@ -61,6 +61,15 @@ wasm_test::tests! {
         assert_eq!(total.into_inner(), 10, "nested closures ran before the scope ended");
     }
 
+    fn handles_move_between_closures() {
+        // A handle is `Send` with either backend: another closure may join it.
+        let total = scope(|s| {
+            let first = s.spawn(|| 40u32);
+            s.spawn(move || first.join() + 2).join()
+        });
+        assert_eq!(total, 42);
+    }
+
     fn parallelism_matches_the_build() {
         let n = available_parallelism();
         if THREADED {

@@ -153,6 +153,14 @@ pub(super) struct Packet<'scope, T> {
     scope: PhantomData<&'scope ()>,
 }
 
+// SAFETY: a packet only reads its job's state (an atomic) and, once in `join`, which consumes it,
+// takes the result after the state is final; so sending it moves a `T` across threads (`T: Send`)
+// and sharing it shares nothing but the atomic state. These match the sequential backend, whose
+// packet is the `T` itself.
+unsafe impl<T: Send> Send for Packet<'_, T> {}
+// SAFETY: as above; `&Packet` gives only `is_finished`.
+unsafe impl<T: Sync> Sync for Packet<'_, T> {}
+
 /// Runs closures on host threads.
 pub(super) struct Shared;
 
