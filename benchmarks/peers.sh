@@ -52,3 +52,16 @@ install_wasm_bindgen() {
   exec {lock}>&-
   echo "$bin"
 }
+
+# write_vendored_std_cargo_config DIR: DIR/.cargo/config.toml pointing cargo at
+# the vendored sources of std's dependencies in Debian's rust-web-src, so
+# `-Zbuild-std` builds offline (TOOLCHAIN.md A.4).
+write_vendored_std_cargo_config() {
+  mkdir -p "$1/.cargo"
+  cat >"$1/.cargo/config.toml" <<EOF
+[source.crates-io]
+replace-with = "rust-src-vendor"
+[source.rust-src-vendor]
+directory = "/usr/src/rustc-1.96.0/library/vendor"
+EOF
+}

@@ -165,13 +165,7 @@ install_peers() {
   # The cargo peer: one package per program over the same sources, std built
   # from Debian's rust-web-src (no prebuilt wasm32 std exists for either rustc here).
   local c=$PEERS/cargo prog
-  mkdir -p "$c/.cargo"
-  cat >"$c/.cargo/config.toml" <<EOF
-[source.crates-io]
-replace-with = "rust-src-vendor"
-[source.rust-src-vendor]
-directory = "$RUST_SRC_VENDOR"
-EOF
+  write_vendored_std_cargo_config "$c"
   for prog in $PROGRAMS; do
     mkdir -p "$c/$prog"
     cat >"$c/$prog/Cargo.toml" <<EOF

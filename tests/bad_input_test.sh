@@ -5,8 +5,12 @@
 # threads or SIMD on a profile without them, a WASI import in a browser module, a
 # function doing more than its declared effects, a dropped #[linear] value,
 # a third-party crate that cannot build for the profile's target (no std; C
-# code), a stale Cargo.lock, and a toolchain that does not match the lock. (Corrupted .wasm handed to the post-link subcommands is
-# covered by compiler/wasmrust/tests/cli.rs.)
+# code), a stale Cargo.lock, a changed checksum in Cargo.lock, a misnamed
+# post-return export, a `.wasm` file where a `wasm_rust_binary` is expected,
+# and a toolchain that does not match the lock. Where the error prints a fix,
+# the test runs it and sees the build pass; each error is printed once.
+# (Corrupted .wasm handed to the post-link subcommands is covered by
+# compiler/wasmrust/tests/cli.rs.)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -28,6 +32,13 @@ build_fails() {
   fi
 }
 
+# printed_once NAME FILE TEXT: TEXT occurs on exactly one line of FILE.
+printed_once() {
+  local n
+  n=$(grep -cF -- "$3" "$2")
+  if [ "$n" -eq 1 ]; then pass "$1"; else fail "$1" "\`$3\` printed $n times" "$(tail -30 "$2")"; fi
+}
+
 # 1. A type error in app/: rustc's own diagnostic, workspace-relative paths.
 cp "$W/app/src/text.rs" "$SCRATCH/bad/text.rs.orig"
 printf '\npub fn broken() -> u32 { "not a number" }\n' >>"$W/app/src/text.rs"
@@ -45,6 +56,35 @@ cp "$W/app/wit/demo.wit" "$SCRATCH/bad/demo.wit.orig"
 sed -i 's/reverse-words: func(input: string) -> string;/reverse-words: func(input: string) -> ;/' "$W/app/wit/demo.wit"
 build_fails malformed_wit "//app:component" "failed to parse WIT at" "app/wit/demo.wit:12:43" "expected a type, found ';'"
 cp "$SCRATCH/bad/demo.wit.orig" "$W/app/wit/demo.wit"
+
+# 2b. A misnamed canonical-ABI post-return export (`cabi_post_...#reverse-word`, one
+#     letter short): wit-component would ignore it and every string `reverse-words`
+#     returns would leak; componentize names it and the export it was meant for.
+cp "$W/app/src/lib.rs" "$SCRATCH/bad/lib.rs.orig"
+sed -i 's/#\[wit_post_return("wasmrust:demo\/text@0.1.0", "reverse-words")\]/#[wit_post_return("wasmrust:demo\/text@0.1.0", "reverse-word")]/' "$W/app/src/lib.rs"
+build_fails misnamed_post_return "//app:component" \
+  "exports the canonical-ABI post-return function \`cabi_post_wasmrust:demo/text@0.1.0#reverse-word\`, but no function \`wasmrust:demo/text@0.1.0#reverse-word\`" \
+  "did you mean \`cabi_post_wasmrust:demo/text@0.1.0#reverse-words\`"
+cp "$SCRATCH/bad/lib.rs.orig" "$W/app/src/lib.rs"
+
+# 2c. A .wasm file as a component's module: the rule says it takes a wasm_rust_binary
+#     (at analysis, before anything is built).
+mkdir -p "$W/tests/bad_module"
+printf '\0asm\1\0\0\0' >"$W/tests/bad_module/core.wasm"
+cat >"$W/tests/bad_module/BUILD.bazel" <<'BUILD'
+load("//toolchains:defs.bzl", "wasm_component")
+
+wasm_component(
+    name = "from_file",
+    module = "core.wasm",
+    tags = ["manual"],
+)
+BUILD
+build_fails component_module_is_a_file "//tests/bad_module:from_file" \
+  "//tests/bad_module:from_file: \`module\` takes a \`wasm_rust_binary\` target, but \`//tests/bad_module:core.wasm\` is not one" \
+  "build the core module with \`wasm_rust_binary\`"
+printed_once component_module_error_printed_once "$log" "but \`//tests/bad_module:core.wasm\` is not one"
+rm -r "$W/tests/bad_module"
 
 # 3. An embedded module larger than the profile's maximum memory: the module, the limit and what it needs.
 build_fails memory_over_embedded_limit "//tests/memory:oversized_embedded" \
@@ -131,13 +171,102 @@ fi
 cp "$SCRATCH/bad/Cargo.toml.orig" "$W/third_party/crates/Cargo.toml"
 cp "$SCRATCH/bad/Cargo.lock.orig" "$W/third_party/crates/Cargo.lock"
 
+# 12b. A changed checksum in Cargo.lock (serde's, one digit): the fetch fails naming
+#      the user's file (not @crates' internal copy), the crate and version, both
+#      checksums and the fix, once. Restoring the line (what the printed
+#      `git checkout` does) makes the fetch pass again.
+lock=$W/third_party/crates/Cargo.lock
+serde_version=$(sed -n '/^name = "serde"$/{n;s/^version = "\(.*\)"$/\1/p}' "$lock")
+real=$(sed -n '/^name = "serde"$/,/^checksum/s/^checksum = "\(.*\)"$/\1/p' "$lock")
+wrong=$(echo "$real" | tr '0-9a-f' '1-9a-f0')
+sed -i "s/^checksum = \"$real\"$/checksum = \"$wrong\"/" "$lock"
+build_fails cargo_lock_checksum_changed "--nobuild @crates//:serde" \
+  "third_party/crates/Cargo.lock: the checksum of crate serde $serde_version is not the registry's" \
+  "in third_party/crates/Cargo.lock: $wrong" "in the crate registry:            $real" \
+  "git checkout -- third_party/crates/Cargo.lock" \
+  "cargo generate-lockfile --manifest-path third_party/crates/Cargo.toml"
+printed_once cargo_lock_checksum_error_printed_once "$log" "the checksum of crate serde"
+if grep -qE 'cargo_workspace|needs the crate registry' "$log"; then
+  fail cargo_lock_checksum_names_the_users_file "the error names @crates' internal copy or the registry" "$(grep -E 'cargo_workspace|needs the crate registry' "$log" | head -3)"
+else
+  pass cargo_lock_checksum_names_the_users_file
+fi
+cp "$SCRATCH/bad/Cargo.lock.orig" "$lock"
+if bazel_in "$W" "$OUT" build --nobuild @crates//:serde >"$log" 2>&1; then
+  pass cargo_lock_checksum_fix_works
+else
+  fail cargo_lock_checksum_fix_works "the fetch still fails with the line restored" "$(tail -10 "$log")"
+fi
+
 # 13. A #[linear] value dropped without being consumed: in release its drop glue
 #     references a symbol that does not exist, and the driver names the type.
 build_fails linear_value_dropped "//crates/wasm/js/test:linear_dropped --config=release" \
   "undefined symbol: wasmrust_linear_value_dropped__Ticket" \
   "module \`linear_dropped\` (crates/wasm/js/test/linear_dropped.rs) drops a \`#[linear]\` value of type \`Ticket\` without consuming it"
 
-# 14. A toolchain that does not match the lock: names the tool, both hashes and the fix.
+# 14. A toolchain that does not match the lock. Each cause gets the fix that works
+#     for it (the checker's diagnosis, with apt and dpkg answers injected):
+#     a package at another version -> apt-get install PKG=VERSION; at the lock's
+#     version but with a file changed on disk -> apt-get install --reinstall PKG;
+#     files exactly as dpkg installed them, or a version no apt source has -> the
+#     lock itself differs: restore it with git or regenerate it.
+if (cd "$W" && python3 - >"$log" 2>&1) <<'PY'
+import sys
+sys.path.insert(0, "toolchains/private")
+import inspect_toolchain as t
+
+h = lambda c: c * 64
+lock = {"packages": {"rustc-web": "1.96", "lld-22": "22.1", "libllvm22": "22.1.8", "wasi-libc": "0.1"},
+        "files": {"bin/rustc": {"package": "rustc-web", "path": "/usr/bin/rustc", "sha256": h("a")},
+                  "bin/rust-lld": {"package": "lld-22", "path": "/usr/lib/llvm-22/bin/lld", "sha256": h("b")},
+                  "lib/libLLVM.so": {"package": "libllvm22", "path": "/usr/lib/libLLVM.so", "sha256": h("c")}},
+        "trees": {"wasi-libc": {"package": "wasi-libc", "path": "/usr/lib/wasm32-wasi", "sha256": h("d")}},
+        "versions": {"rustc": "rustc 1.96"}}
+have = {"packages": {"rustc-web": "1.85", "lld-22": "22.1", "libllvm22": "22.1.8", "wasi-libc": "0.1"},
+        "files": {"bin/rustc": {"path": "/usr/bin/rustc", "sha256": h("0")},
+                  "bin/rust-lld": {"path": "/usr/lib/llvm-22/bin/lld", "sha256": h("0")},
+                  "lib/libLLVM.so": {"path": "/usr/lib/libLLVM.so", "sha256": h("0")}},
+        "trees": {"wasi-libc": {"path": "/usr/lib/wasm32-wasi", "sha256": h("d")}},
+        "versions": {"rustc": "rustc 1.85"}}
+verdicts = {"lld-22": "changed: /usr/lib/llvm-22/bin/lld is not the file lld-22 installed", "libllvm22": "intact"}
+text = t.report(t.diagnose(lock, have, lambda pkg: ["1.96", "1.85"], lambda pkg, path, tree: verdicts.get(pkg)))
+print(text)
+expect = [
+    "package rustc-web: the lock expects version 1.96, but 1.85 is installed.\n    fix: apt-get install -y --allow-downgrades rustc-web=1.96",
+    "bin/rustc (/usr/bin/rustc): the lock expects sha256 " + h("a") + ", found " + h("0") + "; it comes from package rustc-web, whose version differs",
+    "but the files on disk changed (/usr/lib/llvm-22/bin/lld is not the file lld-22 installed).\n    fix: apt-get install -y --reinstall lld-22",
+    "lib/libLLVM.so (/usr/lib/libLLVM.so): the lock expects sha256 " + h("c") + ", found " + h("0") + "; it is exactly what package libllvm22 22.1.8 installed.\n    fix: the lock file is what differs, see below.",
+    "rustc --version: the lock expects `rustc 1.96`, found `rustc 1.85` (a package version differs, above).",
+    "If it was edited by mistake, restore it (`git diff toolchains/toolchain.lock.json` shows the edit):\n    git checkout -- toolchains/toolchain.lock.json\n",
+    "regenerate it (ReadMe.md, \"Updating the toolchain\"):\n    /usr/bin/python3 toolchains/private/inspect_toolchain.py lock > toolchains/toolchain.lock.json\n",
+]
+missing = [e for e in expect if e not in text]
+assert not missing, f"missing: {missing}"
+assert "--allow-downgrades" not in text.split("rustc-web=1.96", 1)[1], "apt-get suggested for a package already at the lock's version"
+# A version no apt source has: apt-get cannot help, the lock differs. No apt lists at all: update first.
+lock2 = {"packages": {"rustc-web": "0.0-not-installed"}, "files": {}, "trees": {}, "versions": {}}
+have2 = {"packages": {"rustc-web": "1.96"}, "files": {}, "trees": {}, "versions": {}}
+text2 = t.report(t.diagnose(lock2, have2, lambda pkg: ["1.96", "1.85"], lambda *a: None))
+assert "no apt source of this machine has rustc-web 0.0-not-installed (they have 1.96, 1.85)" in text2 and "git checkout -- toolchains/toolchain.lock.json" in text2, text2
+text3 = t.report(t.diagnose(lock2, have2, lambda pkg: None, lambda *a: None))
+assert "fix: apt-get update && apt-get install -y --allow-downgrades rustc-web=0.0-not-installed" in text3, text3
+assert "git checkout -- toolchains/toolchain.lock.json" in text3, text3
+# The real dpkg comparison, on this machine's (intact) toolchain: a file, and a tree.
+assert t.dpkg_verdict("rustc-web", "/usr/bin/rustc", False) == "intact"
+assert t.dpkg_verdict("wasi-libc", "/usr/lib/wasm32-wasi", True) == "intact"
+PY
+then
+  pass toolchain_fix_per_cause
+else
+  fail toolchain_fix_per_cause "$(tail -15 "$log")"
+fi
+
+#     Through Bazel: a lock edited by mistake (rustc's sha256, and rustc-web's
+#     version set to one that does not exist). The error names the file, both
+#     hashes and the package, printed once; running the regenerate command it
+#     prints (the lock is then the committed one again, as after the other fix,
+#     `git checkout`) makes the build pass.
+cp "$W/toolchains/toolchain.lock.json" "$SCRATCH/bad/toolchain.lock.orig"
 python3 - "$W/toolchains/toolchain.lock.json" <<'PY'
 import json, sys
 p = sys.argv[1]; d = json.load(open(p))
@@ -145,12 +274,27 @@ d["files"]["bin/rustc"]["sha256"] = "0" * 64
 d["packages"]["rustc-web"] = "0.0-not-installed"
 json.dump(d, open(p, "w"), indent=2, sort_keys=True)
 PY
-build_fails toolchain_hash_mismatch "//app:component" \
+build_fails toolchain_hash_mismatch "//tests/memory:fits_embedded" \
   "does not match toolchains/toolchain.lock.json" \
-  "bin/rustc (/usr/bin/rustc): expected sha256 0000000000000000000000000000000000000000000000000000000000000000, found" \
-  "package rustc-web: expected version 0.0-not-installed, found" \
-  "fix: apt-get install -y --allow-downgrades rustc-web=0.0-not-installed" \
-  "inspect_toolchain.py lock > toolchains/toolchain.lock.json"
+  "package rustc-web: the lock expects version 0.0-not-installed, but" \
+  "bin/rustc (/usr/bin/rustc): the lock expects sha256 0000000000000000000000000000000000000000000000000000000000000000, found" \
+  "it comes from package rustc-web, whose version differs" \
+  "git checkout -- toolchains/toolchain.lock.json" \
+  "/usr/bin/python3 toolchains/private/inspect_toolchain.py lock > toolchains/toolchain.lock.json"
+printed_once toolchain_error_printed_once "$log" "does not match toolchains/toolchain.lock.json:"
+fix=$(grep -oF '/usr/bin/python3 toolchains/private/inspect_toolchain.py lock > toolchains/toolchain.lock.json' "$log" | head -1)
+if [ -z "$fix" ]; then
+  fail toolchain_fix_works "no regenerate command in the error"
+elif ! (cd "$W" && bash -c "$fix") 2>"$log.fix"; then
+  fail toolchain_fix_works "the printed command failed" "$(tail -5 "$log.fix")"
+elif ! cmp -s "$W/toolchains/toolchain.lock.json" "$SCRATCH/bad/toolchain.lock.orig"; then
+  fail toolchain_fix_works "the regenerated lock differs from the committed one"
+elif ! bazel_in "$W" "$OUT" build //tests/memory:fits_embedded >"$log" 2>&1; then
+  fail toolchain_fix_works "the build still fails" "$(tail -10 "$log")"
+else
+  pass toolchain_fix_works
+fi
+cp "$SCRATCH/bad/toolchain.lock.orig" "$W/toolchains/toolchain.lock.json"
 
 stop_bazel "$W" "$OUT"
 finish

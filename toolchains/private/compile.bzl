@@ -49,7 +49,14 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
     args.add_all(tools.levers_off, before_each = "--lever-off")
     return args
 
-def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], forced_deps = [], cfgs = [], env = {}, context = None):
+# Compile actions of first-party crates in incremental dev builds: run by
+# `wasmrust --persistent_worker`, which keeps rustc's incremental state, and
+# never remote (their outputs may depend on that state). A mnemonic of their
+# own, so `--strategy=WasmRustcIncremental=worker,...` (.bazelrc) leaves every
+# other action to the build's strategy (sandboxed, or remote with --config=rexec).
+_INCREMENTAL_REQUIREMENTS = {"supports-workers": "1", "no-remote": "1"}
+
+def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], forced_deps = [], cfgs = [], env = {}, context = None, incremental = False):
     """Registers the rustc action for the rule in `ctx`; returns its WasmCrateInfo.
 
     Args:
@@ -71,6 +78,8 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
       cfgs: `--cfg` values (`test` for test modules).
       env: rustc's environment for `env!` (`${pwd}` is the absolute working directory).
       context: added to the error when rustc fails (a third-party crate's dependency path).
+      incremental: whether this is a first-party crate, whose dev compiles keep
+        incremental state when `--//platforms:incremental` is on.
 
     The rule may also have `aliases` (dep target -> extern name) and
     `build_script` (a CargoBuildScriptInfo whose cfgs, env and OUT_DIR apply).
@@ -118,6 +127,12 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
         script_files = [build_script.flags, build_script.out_dir]
     if context:
         args.add("--context", context)
+    incremental = incremental and mode == "dev" and tools.incremental
+    if incremental:
+        args.add("--incremental")
+        # A worker takes its request's arguments from the trailing param file.
+        args.use_param_file("@%s", use_always = True)
+        args.set_param_file_format("multiline")
     args.add("--")
     args.add_all(ctx.attr.rustc_flags)
 
@@ -130,8 +145,9 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
             transitive = [transitive] + ([sysroot.files] if sysroot else []),
         ),
         outputs = [out],
-        mnemonic = "WasmRustc",
-        progress_message = "Compiling Rust {} {} ({}, {})".format(kind, ctx.label, triple, mode),
+        mnemonic = "WasmRustcIncremental" if incremental else "WasmRustc",
+        execution_requirements = _INCREMENTAL_REQUIREMENTS if incremental else {},
+        progress_message = "Compiling Rust {} {} ({}, {}{})".format(kind, ctx.label, triple, mode, ", incremental" if incremental else ""),
     )
     return WasmCrateInfo(
         name = name,

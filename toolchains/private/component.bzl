@@ -11,6 +11,13 @@ def _component_impl(ctx):
     tc = ctx.toolchains[TOOLCHAIN_TYPE]
     if not tc.component_model:
         fail("{}: the `{}` profile has no Component Model support, so it cannot build a component; build it with --config=wasmtime or set `profile = \"wasmtime\"`".format(ctx.label, tc.profile))
+    if WasmModuleInfo not in ctx.attr.module:
+        fail(("{}: `module` takes a `wasm_rust_binary` target, but `{}` is not one ({}); " +
+              "build the core module with `wasm_rust_binary` (kind = \"reactor\") and pass its label, e.g. `module = \":app_core\"`").format(
+            ctx.label,
+            ctx.attr.module.label,
+            "a `.wasm` file is not accepted: the rule needs the module's target, profile and build mode" if ctx.attr.module.label.name.endswith(".wasm") else "it provides no WasmModuleInfo",
+        ))
     tools = tool_context(ctx)
     module = ctx.attr.module[WasmModuleInfo]
     raw = componentize(ctx, tools, module.wasm, ctx.files.wit, ctx.attr.world, ctx.actions.declare_file("{}/{}.raw.wasm".format(ctx.label.name, ctx.label.name)))
@@ -37,7 +44,9 @@ Example:
     )
 """,
     attrs = dict(TOOL_ATTRS, **{
-        "module": attr.label(mandatory = True, providers = [WasmModuleInfo], doc = "The core module (`wasm_rust_binary`)."),
+        # Files are let through to the implementation, which names what `module`
+        # takes: Bazel's own error for a file here ("misplaced here") does not.
+        "module": attr.label(mandatory = True, allow_files = True, doc = "The core module: a `wasm_rust_binary` target (not a `.wasm` file)."),
         "wit": attr.label_list(allow_files = [".wit"], doc = "The WIT files of the world (one directory, plus deps/)."),
         "world": attr.string(doc = "The world to target; optional when the package has one."),
         "profile": attr.string(values = [""] + sorted(PROFILES.keys()), doc = "Host profile; empty: the active profile."),

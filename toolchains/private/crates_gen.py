@@ -23,6 +23,8 @@ Usage (from the repository rule):
 """
 
 import argparse
+import glob
+import hashlib
 import json
 import os
 import re
@@ -91,6 +93,10 @@ def vendor(args, ws, vendor_dir, env):
         if p.returncode == 0:
             return "downloaded"
         stderr = p.stderr
+    wrong = re.search(r"checksum for `(\S+) v(\S+)` changed between lock files|failed to verify the checksum of `(\S+) v(\S+)`", stderr)
+    if wrong:
+        name, version = (wrong.group(1), wrong.group(2)) if wrong.group(1) else (wrong.group(3), wrong.group(4))
+        raise GenError(wrong_checksum(args, name, version))
     if "lock file" in stderr and ("needs to be updated" in stderr or "--locked" in stderr):
         raise GenError(
             f"{args.lock_label} is out of date with {args.manifest_label}: cargo would change it.\n"
@@ -99,6 +105,64 @@ def vendor(args, ws, vendor_dir, env):
         )
     raise GenError(f"cargo vendor failed for {args.manifest_label}:\n{stderr.strip()}\n"
                    "If the crates are not in cargo's cache yet, this needs the crate registry (crates.io) once.")
+
+
+def cargo_home(args):
+    return args.cargo_home or os.environ.get("CARGO_HOME") or os.path.join(os.environ.get("HOME", "/root"), ".cargo")
+
+
+def registry_checksum(args, name, version):
+    """The sha256 of crate `name` `version` as the registry publishes it, from
+    cargo's caches: the downloaded `.crate` file, else the index entry.
+    None when cargo has neither."""
+    home = cargo_home(args)
+    for crate in sorted(glob.glob(os.path.join(home, "registry", "cache", "*", f"{name}-{version}.crate"))):
+        h = hashlib.sha256()
+        with open(crate, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+    # Index cache entries: NUL-separated, one JSON line per published version.
+    lower = name.lower()
+    shard = {1: ["1"], 2: ["2"], 3: ["3", lower[:1]]}.get(len(lower), [lower[:2], lower[2:4]])
+    for entry in sorted(glob.glob(os.path.join(home, "registry", "index", "*", ".cache", *shard, lower))):
+        try:
+            with open(entry, "rb") as f:
+                chunks = f.read().split(b"\0")
+        except OSError:
+            continue
+        for chunk in chunks:
+            if chunk.startswith(b"{"):
+                try:
+                    record = json.loads(chunk)
+                except ValueError:
+                    continue
+                if record.get("name") == name and record.get("vers") == version and record.get("cksum"):
+                    return record["cksum"]
+    return None
+
+
+def wrong_checksum(args, name, version):
+    """The error for a Cargo.lock whose checksum for `name` `version` is not
+    the registry's: the user's file, the crate, both checksums and the fix."""
+    lock = args.lock_label_path
+    with open(args.lockfile) as f:
+        listed = next((p.get("checksum") for p in parse_lock(f.read()) if p.get("name") == name and p.get("version") == version), None)
+    real = registry_checksum(args, name, version)
+    head = f"{lock}: the checksum of crate {name} {version} is not the registry's:\n"
+    mine, theirs = f"in {lock}:", "in the crate registry:"
+    width = max(len(mine), len(theirs))
+    head += f"    {mine:<{width}} {listed}\n"
+    if real and real == listed:
+        return (head.replace("is not the registry's", "does not match cargo's cached registry index")
+                + f"    the cached {name}-{version}.crate agrees with the lock, so cargo's cache is what is damaged.\n"
+                f"Fix: delete the cached index entry and crate of {name} ({cargo_home(args)}/registry/index/*/.cache/…/{name.lower()}, "
+                f"{cargo_home(args)}/registry/cache/*/{name}-{version}.crate) and build again; cargo fetches them once more.")
+    head += f"    {theirs:<{width}} {real}\n" if real else "    (cargo's cache does not hold the registry's checksum for it)\n"
+    return (head
+            + "The lock line was changed: a published crate's checksum never changes. Fix: restore the line with git "
+            f"(`git diff {lock}` shows the change):\n    git checkout -- {lock}\n"
+            f"or regenerate the lock (ReadMe.md):\n    cargo generate-lockfile --manifest-path {args.manifest_label_path}")
 
 
 def check_checksums(lock_pkgs, vendor_dir, lock_label):
@@ -409,6 +473,7 @@ def main():
     ap.add_argument("--profile", action="append", default=[], help="NAME=TRIPLE=PLATFORM_CONSTRAINT_LABEL")
     args = ap.parse_args()
     args.manifest_label_path = args.manifest_label.lstrip("@/").replace(":", "/")
+    args.lock_label_path = args.lock_label.lstrip("@/").replace(":", "/")
     profiles = {}
     args.platform_labels = {}
     for p in args.profile:
@@ -432,10 +497,10 @@ def main():
         f.write("fn main() {}\n")
     env = cargo_env(args.rustc, args.cargo_home)
 
-    how = vendor(args, ws, vendor_dir, env)
+    vendor(args, ws, vendor_dir, env)
     with open(args.lockfile) as f:
         lock_pkgs = parse_lock(f.read())
-    checked = check_checksums(lock_pkgs, vendor_dir, args.lock_label)
+    check_checksums(lock_pkgs, vendor_dir, args.lock_label_path)
 
     os.makedirs(os.path.join(ws, ".cargo"))
     with open(os.path.join(ws, ".cargo", "config.toml"), "w") as f:
@@ -454,7 +519,7 @@ def main():
     shutil.rmtree(env["CARGO_TARGET_DIR"], ignore_errors=True)
     with open(os.path.join(out, "BUILD.bazel"), "w") as f:
         f.write(build)
-    print(json.dumps({"crates": checked, "vendor": how}))
+    # Nothing on stdout: the repository rule streams this script's output to the terminal.
 
 
 if __name__ == "__main__":

@@ -45,9 +45,12 @@ def _impl(rctx):
     for name in sorted(PROFILES):
         args += ["--profile", "{}={}={}".format(name, PROFILES[name].triple, _label_text(Label("//platforms:is_" + name)))]
     rctx.report_progress("vendoring crates with cargo")
-    result = rctx.execute(args, quiet = True, timeout = 1200)
+    # crates_gen.py's error (what is wrong and the fix) streams to the terminal
+    # once: Bazel repeats a fetch failure's message for every target that
+    # needs the repository, so fail() gets a one-line summary only.
+    result = rctx.execute(args, quiet = False, timeout = 1200)
     if result.return_code != 0:
-        fail("@{}: could not materialise the crates of {}:\n{}".format(rctx.name, rctx.attr.manifest, result.stderr))
+        fail("@{}: could not materialise the crates of {} and {} (the error and its fix are printed above)".format(rctx.name, rctx.attr.manifest, rctx.attr.lockfile))
     rctx.file("WORKSPACE.bazel", "workspace(name = \"{}\")\n".format(rctx.name))
 
 wasm_crates_repository = repository_rule(

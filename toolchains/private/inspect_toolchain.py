@@ -3,8 +3,9 @@
 writes the lock.
 
     inspect_toolchain.py lock                  print a fresh lock (JSON) for this machine
-    inspect_toolchain.py check LOCK            compare this machine with LOCK; print the
-                                               symlink plan (JSON) or explain every mismatch
+    inspect_toolchain.py check LOCK [PLAN]     compare this machine with LOCK; write the
+                                               symlink plan (JSON) to PLAN (default: stdout),
+                                               or explain every mismatch and its fix (stderr)
 
 The repository rule in repository.bzl runs `check`; `lock` regenerates
 toolchains/toolchain.lock.json after a deliberate toolchain upgrade:
@@ -40,8 +41,15 @@ GLIBC = ("libc.so", "libm.so", "ld-linux", "linux-vdso", "libpthread.so", "libdl
 VERSIONS = {
     "rustc": ["/usr/bin/rustc", "--version"],
 }
+LOCK = "toolchains/toolchain.lock.json"
 INSTALL_HINT = "apt-get install -y --allow-downgrades {pkg}={version}"
-RELOCK_HINT = "/usr/bin/python3 toolchains/private/inspect_toolchain.py lock > toolchains/toolchain.lock.json"
+REINSTALL_HINT = "apt-get install -y --reinstall {pkg}"
+RELOCK_HINT = f"/usr/bin/python3 toolchains/private/inspect_toolchain.py lock > {LOCK}"
+RESTORE_HINT = f"git checkout -- {LOCK}"
+LOCK_DIFFERS = "fix: the lock file is what differs, see below."
+LOCK_FIX = (f"The lock file differs from what the installed packages hold. If it was edited by mistake, restore it "
+            f"(`git diff {LOCK}` shows the edit):\n    {RESTORE_HINT}\n"
+            f"or, after a deliberate toolchain upgrade, regenerate it (ReadMe.md, \"Updating the toolchain\"):\n    {RELOCK_HINT}\n")
 
 
 def sha256_file(path):
@@ -118,7 +126,163 @@ def inspect():
     return out
 
 
-def check(lock_path):
+def apt_versions(pkg):
+    """The versions of `pkg` this machine's apt sources offer; None when apt
+    knows nothing of it (no apt-cache, or package lists never fetched)."""
+    try:
+        r = subprocess.run(["apt-cache", "madison", pkg], capture_output=True, text=True)
+    except OSError:
+        return None
+    versions = [cols[1].strip() for cols in (line.split("|") for line in r.stdout.splitlines()) if len(cols) >= 3]
+    return versions or None
+
+
+def dpkg_md5sums(pkg):
+    """{absolute path: md5} of the files dpkg recorded when it installed `pkg`."""
+    r = subprocess.run(["dpkg-query", "--control-path", pkg, "md5sums"], capture_output=True, text=True)
+    sums = {}
+    for path in r.stdout.split():
+        try:
+            with open(path) as f:
+                for line in f:
+                    md5, _, rel = line.rstrip("\n").partition("  ")
+                    sums["/" + rel] = md5
+        except OSError:
+            pass
+    return sums
+
+
+def md5_file(path):
+    h = hashlib.md5()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def dpkg_verdict(pkg, path, tree):
+    """Whether `path` (a file, or with `tree` every file under it) is as dpkg
+    installed it from `pkg`: "intact", "changed: WHAT" or None (dpkg keeps no
+    record to compare with)."""
+    sums = dpkg_md5sums(pkg)
+    if not sums:
+        return None
+
+    def recorded(p):
+        real = os.path.realpath(p)
+        for c in (p, real, p.replace("/usr/lib/", "/lib/", 1), real.replace("/usr/lib/", "/lib/", 1)):
+            if c in sums:
+                return sums[c]
+        return None
+
+    if not tree:
+        want = recorded(path)
+        if want is None:
+            return None
+        return "intact" if md5_file(path) == want else f"changed: {path} is not the file {pkg} installed"
+    changed, extra = [], []
+    for dirpath, dirnames, filenames in os.walk(path):
+        for name in filenames:
+            p = os.path.join(dirpath, name)
+            want = recorded(p)
+            if want is None:
+                extra.append(p)
+            elif md5_file(p) != want:
+                changed.append(p)
+    prefix = path.rstrip("/") + "/"
+    missing = [p for p in sorted(sums) if p.startswith(prefix) and not os.path.lexists(p)]
+    if not (changed or extra or missing):
+        return "intact"
+    parts = []
+    for what, paths in (("changed", changed), ("missing", missing), ("not installed by any package", extra)):
+        if paths:
+            more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+            parts.append(f"{what}: {', '.join(sorted(paths)[:3])}{more}")
+    return "changed: " + "; ".join(parts)
+
+
+def diagnose(lock, have, apt_versions, dpkg_verdict):
+    """One line per difference between `lock` and what this machine has
+    (`have`), each with the fix that works for its cause:
+
+    * a package at another version than the lock's: install the lock's
+      version with apt-get (when an apt source has it; otherwise the lock
+      names a version this machine cannot get, so restore or regenerate it);
+    * a package at the lock's version whose file differs from the lock: if
+      the file is not what dpkg installed, reinstall the package; if it is,
+      the lock file is what changed, so restore or regenerate it.
+
+    `apt_versions(pkg)` and `dpkg_verdict(pkg, path, tree)` are injected so
+    that every branch can be tested without changing this machine."""
+    problems = []
+    wrong = {}  # package -> installed version (None: not installed), when not the lock's
+    for pkg, want in lock["packages"].items():
+        got = have["packages"].get(pkg)
+        if got == want:
+            continue
+        wrong[pkg] = got
+        state = f"{got} is installed" if got else "it is not installed"
+        offered = apt_versions(pkg)
+        if offered is None:
+            fix = (f"apt-get update && {INSTALL_HINT.format(pkg=pkg, version=want)}\n"
+                   f"    (apt knows no versions of {pkg} yet; if no source has {want}, the lock file is what differs, see below)")
+        elif want in offered:
+            fix = INSTALL_HINT.format(pkg=pkg, version=want)
+        else:
+            fix = None
+        if fix:
+            problems.append(f"package {pkg}: the lock expects version {want}, but {state}.\n    fix: {fix}")
+        else:
+            problems.append(f"package {pkg}: the lock expects version {want}, but {state}; no apt source of this machine has "
+                            f"{pkg} {want} (they have {', '.join(offered)}), so apt-get cannot install it.\n    {LOCK_DIFFERS}")
+    for section in ("files", "trees"):
+        for key, want in lock[section].items():
+            got = have[section].get(key) or {}
+            pkg = want["package"]
+            if got.get("path") and got["sha256"] == want["sha256"]:
+                continue
+            if pkg in wrong:
+                what = "not found" if not got.get("path") else f"the lock expects sha256 {want['sha256']}, found {got['sha256']}"
+                problems.append(f"{key} ({want['path']}): {what}; it comes from package {pkg}, whose version differs (above): "
+                                "the package's fix fixes it too.")
+                continue
+            version = lock["packages"].get(pkg, "?")
+            if not got.get("path"):
+                problems.append(f"{key}: {want['path']} is missing, though package {pkg} {version} is installed.\n"
+                                f"    fix: {REINSTALL_HINT.format(pkg=pkg)}")
+                continue
+            head = f"{key} ({got['path']}): the lock expects sha256 {want['sha256']}, found {got['sha256']}"
+            verdict = dpkg_verdict(pkg, got["path"], section == "trees")
+            if verdict == "intact":
+                problems.append(f"{head}; it is exactly what package {pkg} {version} installed.\n    {LOCK_DIFFERS}")
+            elif verdict:
+                problems.append(f"{head}; package {pkg} is at the lock's version {version}, but the files on disk changed "
+                                f"({verdict[len('changed: '):]}).\n    fix: {REINSTALL_HINT.format(pkg=pkg)}"
+                                + ("\n    (and remove the files no package installed)" if "not installed by any package" in verdict else ""))
+            else:
+                problems.append(f"{head}; dpkg keeps no checksums to tell whether the file or the lock changed.\n"
+                                f"    fix: if the file changed, {REINSTALL_HINT.format(pkg=pkg)}; otherwise the lock file is what differs, see below.")
+    for key, want in lock["versions"].items():
+        got = have["versions"].get(key)
+        if got == want:
+            continue
+        if wrong:
+            problems.append(f"{key} --version: the lock expects `{want}`, found `{got}` (a package version differs, above).")
+        else:
+            problems.append(f"{key} --version: the lock expects `{want}`, found `{got}`.\n    {LOCK_DIFFERS}")
+    return problems
+
+
+def report(problems):
+    """The error for `problems` (from `diagnose`): one entry per problem, then
+    the lock file's fix once if any problem needs it."""
+    text = f"WasmRust's pinned toolchain does not match {LOCK}:\n  - " + "\n  - ".join(problems) + "\n"
+    if any("see below" in p for p in problems):
+        text += LOCK_FIX
+    return text
+
+
+def check(lock_path, plan_path=None):
     with open(lock_path) as f:
         lock = json.load(f)
     have = {"packages": {}, "files": {}, "trees": {}, "versions": {}}
@@ -137,42 +301,26 @@ def check(lock_path):
             have["versions"][key] = subprocess.run(argv, capture_output=True, text=True).stdout.strip() or None
         except OSError:
             have["versions"][key] = None
-    problems = []
-    for pkg, want in lock["packages"].items():
-        got = have["packages"].get(pkg)
-        if got != want:
-            state = f"found {got}" if got else "not installed"
-            problems.append(f"package {pkg}: expected version {want}, {state}.\n"
-                            f"    fix: {INSTALL_HINT.format(pkg=pkg, version=want)}")
-    for section in ("files", "trees"):
-        for key, want in lock[section].items():
-            got = have[section].get(key) or {}
-            pkg = want["package"]
-            fix = INSTALL_HINT.format(pkg=pkg, version=lock["packages"].get(pkg, "?"))
-            if not got.get("path"):
-                problems.append(f"{key}: not found (expected {want['path']} from package {pkg}).\n    fix: {fix}")
-            elif got["sha256"] != want["sha256"]:
-                problems.append(f"{key} ({got['path']}): expected sha256 {want['sha256']}, found {got['sha256']}.\n"
-                                f"    fix: {fix}\n    or, after a deliberate upgrade: {RELOCK_HINT}")
-    for key, want in lock["versions"].items():
-        got = have["versions"].get(key)
-        if got != want:
-            problems.append(f"{key} --version: expected `{want}`, found `{got}`")
+    problems = diagnose(lock, have, apt_versions, dpkg_verdict)
     if problems:
-        sys.stderr.write("WasmRust's pinned toolchain does not match toolchains/toolchain.lock.json:\n  - "
-                         + "\n  - ".join(problems) + "\n")
+        sys.stderr.write(report(problems))
         sys.exit(1)
     links = {key: have["files"][key]["path"] for key in lock["files"]}
     links.update({key: have["trees"][key]["path"] for key in lock["trees"]})
-    json.dump({"links": links, "rustc_version": have["versions"].get("rustc")}, sys.stdout, indent=1, sort_keys=True)
+    plan = {"links": links, "rustc_version": have["versions"].get("rustc")}
+    if plan_path:
+        with open(plan_path, "w") as f:
+            json.dump(plan, f, indent=1, sort_keys=True)
+    else:
+        json.dump(plan, sys.stdout, indent=1, sort_keys=True)
 
 
 def main(argv):
     if len(argv) == 2 and argv[1] == "lock":
         json.dump(inspect(), sys.stdout, indent=2, sort_keys=True)
         sys.stdout.write("\n")
-    elif len(argv) == 3 and argv[1] == "check":
-        check(argv[2])
+    elif len(argv) in (3, 4) and argv[1] == "check":
+        check(argv[2], argv[3] if len(argv) == 4 else None)
     else:
         sys.stderr.write(__doc__)
         sys.exit(2)

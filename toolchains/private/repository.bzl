@@ -5,7 +5,8 @@ a labelled file.
 The check (versions of the Debian packages, sha256 of each binary and shared
 library, tree hashes of the library sources, wasi-libc and the host std) is
 done by `inspect_toolchain.py`, which also regenerates the lock. A mismatch
-fails the fetch with one line per problem and the command that fixes it.
+fails the fetch with one line per problem and the command that fixes it,
+printed once.
 """
 
 _BUILD = '''\
@@ -60,10 +61,16 @@ def _wasm_toolchain_repository_impl(rctx):
         fail("wasm_toolchain: python3 is needed to check the pinned toolchain; run `apt-get install -y python3`")
     script = rctx.path(rctx.attr._inspect)
     lock = rctx.path(rctx.attr.lock)
-    result = rctx.execute([python, script, "check", lock], quiet = True)
+    # The checker's report (every problem and its fix) streams to the terminal
+    # once: Bazel repeats a fetch failure's message for every target that
+    # needs the repository (4 times for one `bazel build`), so fail() gets a
+    # one-line summary only. The symlink plan comes back in a file.
+    result = rctx.execute([python, script, "check", lock, "plan.json"], quiet = False)
     if result.return_code != 0:
-        fail("\n" + result.stderr + "(checked by @wasm_toolchain, lock {})".format(rctx.attr.lock))
-    plan = json.decode(result.stdout)
+        fail(("@wasm_toolchain: the host toolchain does not match {} (the problems and their fixes are listed above; " +
+              "`/usr/bin/python3 toolchains/private/inspect_toolchain.py check toolchains/toolchain.lock.json` lists them again)").format(rctx.attr.lock))
+    plan = json.decode(rctx.read("plan.json"))
+    rctx.delete("plan.json")
     for name, target in plan["links"].items():
         rctx.symlink(target, name)
     rctx.symlink(lock, "toolchain.lock.json")

@@ -25,6 +25,7 @@ def tool_context(ctx):
         library_path = _lib_dir(rustc_files),
         panic_messages = ctx.attr._panic_messages[BoolFlagInfo].value,
         levers_off = ctx.attr._levers_off[LeversInfo].off,
+        incremental = ctx.attr._incremental[BoolFlagInfo].value,
     )
 
 TOOL_ATTRS = {
@@ -38,6 +39,7 @@ TOOL_ATTRS = {
     "_rustc": attr.label(default = Label("@wasm_toolchain//:rustc"), cfg = "exec"),
     "_panic_messages": attr.label(default = Label("//platforms:panic_messages")),
     "_levers_off": attr.label(default = Label("//platforms:levers_off")),
+    "_incremental": attr.label(default = Label("//platforms:incremental")),
 }
 
 def _sysroot_impl(ctx):

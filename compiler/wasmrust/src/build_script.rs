@@ -411,6 +411,8 @@ pub fn run(bs: &BuildScript) -> Result<()> {
     let cwd = std::env::current_dir().context("failed to read the working directory")?;
     let pkg = bs.package();
     let out_dir = cwd.join(&bs.out_dir);
+    check_out_dir(bs, &cwd, &out_dir)?;
+    crate::io::ensure_not_input(&bs.flags_out, &[&bs.script, &bs.rustc])?;
     if out_dir.exists() {
         std::fs::remove_dir_all(&out_dir).with_context(|| format!("failed to empty `{}`", bs.out_dir.display()))?;
     }
@@ -448,6 +450,33 @@ pub fn run(bs: &BuildScript) -> Result<()> {
         bail!("{}", result.errors.join("\n"));
     }
     crate::io::write_atomic(&bs.flags_out, flags_file(&result.flags, &cwd.to_string_lossy()).as_bytes())
+}
+
+/// `OUT_DIR` is emptied before the script runs: refuse one that is, or holds,
+/// the working directory or any input (the script, rustc, its libraries, the
+/// sysroot, the crate's sources), so emptying it can only remove what an
+/// earlier run of the script wrote.
+fn check_out_dir(bs: &BuildScript, cwd: &Path, out_dir: &Path) -> Result<()> {
+    let Ok(out) = out_dir.canonicalize() else {
+        return Ok(()); // not there yet: nothing to empty
+    };
+    let mut inputs: Vec<&Path> = vec![cwd, &bs.script, &bs.rustc, &bs.library_path, &bs.manifest_dir];
+    inputs.extend(bs.sysroot.as_deref());
+    for input in inputs {
+        if let Ok(real) = cwd.join(input).canonicalize()
+            && real.starts_with(&out)
+        {
+            bail!(
+                "refusing to empty the build script's OUT_DIR `{}`: it holds `{}`, an input of the build script of crate `{} {}`; \
+                 pass an OUT_DIR of its own (a directory only the script writes)",
+                bs.out_dir.display(),
+                input.display(),
+                bs.pkg_name,
+                bs.pkg_version
+            );
+        }
+    }
+    Ok(())
 }
 
 /// How many lines of a failed script's output an error shows.

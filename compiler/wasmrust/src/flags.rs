@@ -347,6 +347,9 @@ pub struct Invocation {
     pub panic_messages: bool,
     /// Release levers turned back to cargo's defaults; no effect in dev or on the host.
     pub levers_off: Vec<Lever>,
+    /// rustc's incremental-state directory (`-Cincremental`): only in dev, for
+    /// first-party crates compiled by the persistent worker (worker.rs).
+    pub incremental: Option<String>,
     /// The user's own `rustc_flags`, appended last.
     pub user_flags: Vec<String>,
 }
@@ -360,9 +363,23 @@ impl Invocation {
             // std is always optimized: an unoptimized std doubles the dev
             // rebuild's codegen (more of it is monomorphized into user code).
             (CrateKind::Sysroot, Mode::Dev) => "2",
-            (_, Mode::Dev) => "1",
+            // User crates in dev are not optimized, as cargo's dev profile: at
+            // opt-level 1 LLVM (and the crate-local ThinLTO rustc runs with
+            // several codegen units) is most of a dev compile, 13x a 10,000-line
+            // crate's clean build at opt-level 0 (docs/dev-loop.md).
+            (_, Mode::Dev) => "0",
             (_, Mode::Release) if self.lever_off(Lever::OptLevel) => "3",
             (_, Mode::Release) => &self.release_opt_level,
+        }
+    }
+
+    /// One in release (for size), 256 for incremental dev compiles (as cargo: an
+    /// edit recompiles only the small units it touched), 16 otherwise.
+    fn codegen_units(&self) -> u32 {
+        match () {
+            _ if self.release() && !self.lever_off(Lever::CodegenUnits) => 1,
+            _ if self.incremental.is_some() => 256,
+            _ => 16,
         }
     }
 
@@ -503,7 +520,14 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
             push("-Coverflow-checks=on".into());
         }
     }
-    push(format!("-Ccodegen-units={}", if release && !inv.lever_off(Lever::CodegenUnits) { 1 } else { 16 }));
+    push(format!("-Ccodegen-units={}", inv.codegen_units()));
+    if let Some(dir) = &inv.incremental {
+        // Release outputs never depend on state outside the action's inputs.
+        if inv.mode != Mode::Dev || inv.kind == CrateKind::Sysroot || host {
+            bail!("crate `{}`: incremental compilation is only for first-party wasm crates in dev builds", inv.crate_name);
+        }
+        push(format!("-Cincremental={dir}"));
+    }
     if release && inv.kind.links() {
         if !inv.lever_off(Lever::Lto) {
             push("-Clto=fat".into());
@@ -631,6 +655,7 @@ mod tests {
             memory: Memory::default(),
             panic_messages: false,
             levers_off: vec![],
+            incremental: None,
             user_flags: vec!["-Wunused".into()],
         }
     }
@@ -713,10 +738,25 @@ mod tests {
     #[test]
     fn dev_is_fast_and_checked() {
         let a = rustc_args(&inv(CrateKind::Cdylib, Mode::Dev)).unwrap();
-        for f in ["-Copt-level=1", "-Ccodegen-units=16", "-Cdebug-assertions=on", "-Coverflow-checks=on"] {
+        for f in ["-Copt-level=0", "-Ccodegen-units=16", "-Cdebug-assertions=on", "-Coverflow-checks=on"] {
             assert!(has(&a, f), "missing {f} in {a:?}");
         }
-        assert!(!a.iter().any(|x| x.starts_with("-Clto")));
+        assert!(!a.iter().any(|x| x.starts_with("-Clto") || x.starts_with("-Cincremental")));
+    }
+
+    #[test]
+    fn incremental_state_is_for_first_party_dev_crates_only() {
+        let mut i = inv(CrateKind::Cdylib, Mode::Dev);
+        i.incremental = Some("/x/bazel-out/_wasmrust_incremental/app.incremental/rustc".into());
+        let a = rustc_args(&i).unwrap();
+        assert!(has(&a, "-Cincremental=/x/bazel-out/_wasmrust_incremental/app.incremental/rustc"));
+        assert!(has(&a, "-Ccodegen-units=256") && has(&a, "-Copt-level=0"), "{a:?}");
+        for (kind, mode) in [(CrateKind::Cdylib, Mode::Release), (CrateKind::Sysroot, Mode::Dev), (CrateKind::ProcMacro, Mode::Dev)] {
+            let mut bad = inv(kind, mode);
+            bad.incremental = i.incremental.clone();
+            let e = rustc_args(&bad).unwrap_err().to_string();
+            assert!(e.contains("only for first-party wasm crates in dev builds"), "{kind:?} {mode:?}: {e}");
+        }
     }
 
     #[test]

@@ -14,6 +14,8 @@
 //!   demangled name), for reproducibility audits; [`size`] says where a
 //!   module's bytes go: sections, functions, retained sizes over the dominator
 //!   tree of the call graph, a diff of two builds, as text, JSON or HTML.
+//! * [`worker`] serves dev compiles as a Bazel persistent worker that keeps
+//!   rustc's incremental state between builds.
 
 #![forbid(unsafe_code)]
 
@@ -24,3 +26,4 @@ pub mod io;
 pub mod postlink;
 pub mod rustc;
 pub mod size;
+pub mod worker;

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use wasmrust::build_script::{self, BuildScript};
 use wasmrust::flags::{CrateKind, Invocation, Memory, Mode, Target, WasmFeature, expand_pwd, module_features};
 use wasmrust::postlink::{componentize, normalize, optimize, validate};
+use wasmrust::worker;
 
 #[derive(Parser)]
 #[command(name = "wasmrust", version, about = "WasmRust's build actions: rustc flag policy and the post-link pipeline")]
@@ -237,6 +238,11 @@ struct RustcArgs {
     /// Appended to the error when rustc fails (e.g. which third-party crate this is, and who needs it).
     #[arg(long)]
     context: Option<String>,
+    /// Keep rustc's incremental state between builds when the persistent worker runs this
+    /// (`--//platforms:incremental`, dev builds of first-party crates); a one-shot run compiles
+    /// from scratch as before.
+    #[arg(long)]
+    incremental: bool,
     /// The user's `rustc_flags`, after `--`.
     #[arg(last = true)]
     user_flags: Vec<String>,
@@ -313,6 +319,13 @@ fn run(cli: Cli) -> Result<()> {
             }
             let mut cfgs = a.cfgs;
             cfgs.extend(script.cfgs);
+            let session = match std::env::var_os(worker::INCREMENTAL_ROOT_ENV) {
+                Some(root) if a.incremental && a.mode == Mode::Dev => Some(worker::IncrementalSession::open(root.as_ref(), &a.out)?),
+                _ => None,
+            };
+            if session.as_ref().is_some_and(|s| s.discarded) {
+                eprintln!("wasmrust: the last compile of `{}` did not finish; its incremental state was discarded", a.out);
+            }
             let inv = Invocation {
                 target: a.target,
                 mode: a.mode,
@@ -337,9 +350,15 @@ fn run(cli: Cli) -> Result<()> {
                 memory: Memory { stack_size: a.stack_size, initial: a.initial_memory, max: a.max_memory },
                 panic_messages: a.panic_messages,
                 levers_off: a.levers_off,
+                incremental: session.as_ref().map(|s| s.rustc_dir().to_string_lossy().into_owned()),
                 user_flags: a.user_flags,
             };
-            wasmrust::rustc::run(&a.rustc, &inv, &env, a.library_path.as_deref(), a.context.as_deref())
+            let result = wasmrust::rustc::run(&a.rustc, &inv, &env, a.library_path.as_deref(), a.context.as_deref());
+            // A compile error is a finished compile too: its state is consistent.
+            if let Some(session) = session {
+                session.finish()?;
+            }
+            result
         }
         Command::BuildScript(a) => build_script::run(&BuildScript {
             script: a.script,
@@ -363,6 +382,7 @@ fn run(cli: Cli) -> Result<()> {
             let allowed = target.map(|t| module_features(t, &features));
             validate::validate(&input, &bytes, allowed.as_deref())?;
             if let Some(stamp) = stamp {
+                wasmrust::io::ensure_not_input(&stamp, &[&input])?;
                 wasmrust::io::write_atomic(&stamp, b"ok\n")?;
             }
             Ok(())
@@ -378,6 +398,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Size { input, new, diff, format, top, o, json, html } => {
             use wasmrust::size::{self, Format};
             let name = |p: &PathBuf| p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            for out in [&o, &json, &html].into_iter().flatten() {
+                wasmrust::io::ensure_not_input(out, &[&input, new.as_deref().unwrap_or(&input)])?;
+            }
             let (out, json_bytes) = match (diff, new) {
                 (true, Some(new)) => {
                     let (old_bytes, new_bytes) = (wasmrust::io::read(&input)?, wasmrust::io::read(&new)?);
@@ -421,6 +444,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Diff { a, b, json } => {
             let (ba, bb) = (wasmrust::io::read(&a)?, wasmrust::io::read(&b)?);
+            if let Some(out) = &json {
+                wasmrust::io::ensure_not_input(out, &[&a, &b])?;
+            }
             let d = wasmrust::diff::diff(&ba, &bb).with_context(|| format!("failed to parse `{}` or `{}`", a.display(), b.display()))?;
             if let Some(path) = json {
                 wasmrust::io::write_atomic(&path, &serde_json::to_vec_pretty(&d)?)?;
@@ -443,7 +469,15 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn main() {
-    if let Err(e) = run(Cli::parse()) {
+    let result = worker::expand_param_file(std::env::args_os().collect()).and_then(|args| {
+        if args.iter().any(|a| a == worker::PERSISTENT_WORKER_FLAG) {
+            let startup: Vec<_> = args.into_iter().skip(1).filter(|a| a != worker::PERSISTENT_WORKER_FLAG).collect();
+            worker::serve(&startup)
+        } else {
+            run(Cli::parse_from(args))
+        }
+    });
+    if let Err(e) = result {
         eprintln!("error: {e}");
         let mut causes = e.chain().skip(1).peekable();
         if causes.peek().is_some() {

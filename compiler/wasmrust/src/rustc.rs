@@ -173,6 +173,7 @@ mod tests {
             memory: Memory { stack_size: Some(16384), initial: None, max: Some(131072) },
             panic_messages: false,
             levers_off: vec![],
+            incremental: None,
             user_flags: vec![],
         }
     }

@@ -40,9 +40,11 @@ pub fn resolve_world(world: &World<'_>) -> Result<(Resolve, wit_parser::WorldId)
 /// interface `wasmrust:externref/table` (see [`externref_world`]).
 pub fn componentize(input: &Path, output: &Path, world: Option<&World<'_>>) -> Result<()> {
     let mut bytes = io::read(input)?;
+    io::ensure_not_input(output, &[input, world.map_or(input, |w| w.path)])?;
     if validate::validate(input, &bytes, None)? != Kind::Module {
         bail!("`{}` is already a component", input.display());
     }
+    check_post_returns(input, &bytes)?;
     if let Some(world) = world {
         let (resolve, id) = resolve_world(world)?;
         wit_component::embed_component_metadata(&mut bytes, &resolve, id, StringEncoding::UTF8)
@@ -83,6 +85,63 @@ pub fn externref_world() -> Result<(Resolve, wit_parser::WorldId)> {
     Ok((resolve, id))
 }
 
+/// The prefix of a canonical-ABI post-return export: `cabi_post_NAME` frees
+/// what the export `NAME` returned, after the host has copied it out.
+const POST_RETURN: &str = "cabi_post_";
+
+/// Fails when the module exports a post-return function `cabi_post_NAME`
+/// but no function `NAME`: wit-component ignores exports it cannot place, so
+/// a misspelt name would be accepted silently and the export it was meant
+/// for would never free what it returns. The error names the export and the
+/// closest function export, the likely intended one.
+pub fn check_post_returns(input: &Path, bytes: &[u8]) -> Result<()> {
+    let mut funcs = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        if let wasmparser::Payload::ExportSection(reader) = payload? {
+            for export in reader {
+                let export = export?;
+                if matches!(export.kind, wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact) {
+                    funcs.push(export.name);
+                }
+            }
+        }
+    }
+    let lifted: Vec<&str> = funcs.iter().copied().filter(|n| !n.starts_with(POST_RETURN)).collect();
+    for post in funcs.iter().filter(|n| n.starts_with(POST_RETURN)) {
+        let target = &post[POST_RETURN.len()..];
+        if lifted.contains(&target) {
+            continue;
+        }
+        let hint = match lifted.iter().min_by_key(|n| edit_distance(target, n)) {
+            Some(closest) => format!("did you mean `{POST_RETURN}{closest}` (the post-return of the export `{closest}`)?"),
+            None => "the module exports no other function.".to_string(),
+        };
+        bail!(
+            "`{}` exports the canonical-ABI post-return function `{post}`, but no function `{target}`, \
+             so nothing calls it and whatever the intended export returns is never freed; {hint} \
+             A post-return function is exported as `{POST_RETURN}` followed by the exact export name of the function it follows.",
+            input.display()
+        );
+    }
+    Ok(())
+}
+
+/// Levenshtein distance between `a` and `b`, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 fn imports_module(bytes: &[u8], module: &str) -> Result<bool> {
     for payload in wasmparser::Parser::new(0).parse_all(bytes) {
         if let wasmparser::Payload::ImportSection(reader) = payload? {
@@ -112,6 +171,69 @@ fn exports(bytes: &[u8], name: &str) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A module exporting, besides its memory, a function returning a
+    /// pointer under each of `funcs` and a `cabi_post_` hook for each of `posts`.
+    fn module(funcs: &[&str], posts: &[&str]) -> Vec<u8> {
+        use wasm_encoder::*;
+        let mut m = Module::new();
+        let mut types = TypeSection::new();
+        types.ty().function([], [ValType::I32]);
+        types.ty().function([ValType::I32], []);
+        m.section(&types);
+        let mut functions = FunctionSection::new();
+        let mut code = CodeSection::new();
+        let mut exports = ExportSection::new();
+        let mut index = 0;
+        for (ty, names) in [(0, funcs), (1, posts)] {
+            for name in names {
+                functions.function(ty);
+                let mut f = Function::new([]);
+                if ty == 0 {
+                    f.instructions().i32_const(8);
+                }
+                f.instructions().end();
+                code.function(&f);
+                let export = if ty == 0 { name.to_string() } else { format!("{POST_RETURN}{name}") };
+                exports.export(&export, ExportKind::Func, index);
+                index += 1;
+            }
+        }
+        m.section(&functions);
+        let mut memory = MemorySection::new();
+        memory.memory(MemoryType { minimum: 1, maximum: None, memory64: false, shared: false, page_size_log2: None });
+        m.section(&memory);
+        exports.export("memory", ExportKind::Memory, 0);
+        m.section(&exports);
+        m.section(&code);
+        m.finish()
+    }
+
+    #[test]
+    fn a_post_return_for_an_existing_export_is_accepted() {
+        let m = module(&["wasmrust:demo/text@0.1.0#reverse-words", "wasmrust:demo/text@0.1.0#count"], &["wasmrust:demo/text@0.1.0#reverse-words"]);
+        check_post_returns(Path::new("app.wasm"), &m).unwrap();
+    }
+
+    #[test]
+    fn a_misnamed_post_return_names_the_export_and_the_likely_intended_one() {
+        let m = module(&["wasmrust:demo/text@0.1.0#reverse-words", "wasmrust:demo/text@0.1.0#count"], &["wasmrust:demo/text@0.1.0#reverse-word"]);
+        let e = check_post_returns(Path::new("app.wasm"), &m).unwrap_err().to_string();
+        assert!(e.contains("`app.wasm` exports the canonical-ABI post-return function `cabi_post_wasmrust:demo/text@0.1.0#reverse-word`"), "{e}");
+        assert!(e.contains("but no function `wasmrust:demo/text@0.1.0#reverse-word`"), "{e}");
+        assert!(e.contains("did you mean `cabi_post_wasmrust:demo/text@0.1.0#reverse-words`"), "{e}");
+        let alone = module(&[], &["f"]);
+        let e = check_post_returns(Path::new("app.wasm"), &alone).unwrap_err().to_string();
+        assert!(e.contains("exports no other function"), "{e}");
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("pkg:iface/fn", "pkg:iface/fn"), 0);
+        assert_eq!(edit_distance("pkg:iface/fm", "pkg:iface/fn"), 1);
+    }
 
     #[test]
     fn the_externref_interface_is_the_crates_import_module() {

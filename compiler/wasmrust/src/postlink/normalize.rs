@@ -117,6 +117,7 @@ pub fn strip_custom_sections(bytes: &[u8], mode: Mode) -> Result<Vec<u8>> {
 /// (`wasmrust.effects`, see `postlink::effects`), or normalizing fails.
 pub fn normalize(input: &Path, output: &Path, mode: Mode, features: Option<&[WasmFeature]>, host: Option<&validate::Host<'_>>) -> Result<()> {
     let bytes = io::read(input)?;
+    io::ensure_not_input(output, &[input])?;
     validate::validate(input, &bytes, features)?;
     if let Some(host) = host {
         validate::check_imports(input, &bytes, host)?;

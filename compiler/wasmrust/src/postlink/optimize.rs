@@ -72,6 +72,8 @@ pub fn optimize(
     host: Option<&validate::Host<'_>>,
 ) -> Result<()> {
     let bytes = io::read(input)?;
+    // Before binaryen's long run: the output may not be the input.
+    io::ensure_not_input(output, &[input])?;
     if validate::validate(input, &bytes, Some(features))? != Kind::Module {
         bail!("`{}` is a component; wasm-opt optimizes core modules (optimize before componentizing)", input.display());
     }
@@ -83,14 +85,15 @@ pub fn optimize(
         None => bytes,
     };
     let bytes = crate::postlink::normalize::drop_exports(&bytes, |name| LINKER_EXPORTS.contains(&name), &[])?;
-    let trimmed = output.with_extension("pre-opt.wasm");
-    io::write_atomic(&trimmed, &bytes)?;
-    let result = run_binaryen(&trimmed, output, level, features, converge);
-    let _ = std::fs::remove_file(&trimmed);
-    result
+    let optimized = run_binaryen(input, &bytes, level, features, converge)?;
+    io::write_atomic(output, &optimized)
 }
 
-fn run_binaryen(input: &Path, output: &Path, level: Level, features: &[WasmFeature], converge: bool) -> Result<()> {
+/// Runs binaryen on `bytes` (the module read from `input`, which errors
+/// name) and returns the optimized module, validated for `features`.
+/// binaryen reads and writes paths: both files live in a private scratch
+/// directory that is removed afterwards, never next to the user's files.
+fn run_binaryen(input: &Path, bytes: &[u8], level: Level, features: &[WasmFeature], converge: bool) -> Result<Vec<u8>> {
     let mut opts = match level {
         Level::O1 => OptimizationOptions::new_opt_level_1(),
         Level::O2 => OptimizationOptions::new_opt_level_2(),
@@ -105,17 +108,13 @@ fn run_binaryen(input: &Path, output: &Path, level: Level, features: &[WasmFeatu
     if converge {
         opts.set_converge();
     }
-    // binaryen writes to a path; write next to the output and move into place
-    // only after the result validates.
-    let tmp = output.with_extension(format!("opt-tmp-{}", std::process::id()));
-    let result = (|| -> Result<()> {
-        opts.run(input, &tmp)
-            .with_context(|| format!("wasm-opt failed on `{}`", input.display()))?;
-        let optimized = io::read(&tmp)?;
-        validate::validate(&tmp, &optimized, Some(features))
-            .context("wasm-opt produced an invalid module (a binaryen bug); keep this input to report it")?;
-        io::write_atomic(output, &optimized)
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    result
+    let scratch = io::scratch_dir()?;
+    let (before, after) = (scratch.path().join("input.wasm"), scratch.path().join("optimized.wasm"));
+    std::fs::write(&before, bytes).with_context(|| format!("failed to write a scratch copy of `{}`", input.display()))?;
+    opts.run(&before, &after).with_context(|| format!("wasm-opt failed on `{}`", input.display()))?;
+    let optimized = std::fs::read(&after).with_context(|| format!("wasm-opt wrote no module for `{}`", input.display()))?;
+    let name = format!("{} (optimized by wasm-opt)", input.display());
+    validate::validate(Path::new(&name), &optimized, Some(features))
+        .with_context(|| format!("wasm-opt produced an invalid module (a binaryen bug); keep `{}` to report it", input.display()))?;
+    Ok(optimized)
 }
