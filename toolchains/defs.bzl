@@ -6,7 +6,6 @@ Implementation lives in toolchains/private/ and may change freely.
 """
 
 load("//toolchains/private:component.bzl", _wasm_component = "wasm_component")
-load("//toolchains/private:test.bzl", _wasm_test = "wasm_test")
 load(
     "//toolchains/private:providers.bzl",
     _WasmComponentInfo = "WasmComponentInfo",
@@ -20,6 +19,7 @@ load(
     _wasm_rust_library = "wasm_rust_library",
     _wasm_rust_proc_macro = "wasm_rust_proc_macro",
 )
+load("//toolchains/private:test.bzl", _wasm_test = "wasm_test")
 
 wasm_rust_library = _wasm_rust_library
 wasm_rust_binary = _wasm_rust_binary

@@ -2,7 +2,8 @@
 # WasmRust quick start, command 1 (as root on Debian 12; idempotent):
 #   1. installs the pinned Debian packages (versions from toolchains/toolchain.lock.json
 #      plus Bazel's), running apt-get only when something is missing or different,
-#      and BuildGrid (PyPI, tools/buildgrid-requirements.txt) into its own venv for the tests;
+#      and BuildGrid (PyPI, tools/buildgrid-requirements.txt) into its own venv for the tests,
+#      buildifier (npm registry, sha256-pinned) and rustfmt/clippy for tools/lint.sh;
 #   2. builds the host tools from this repository's Cargo workspace (--locked) and
 #      installs them in compiler/bin/, where Bazel actions take them as inputs;
 #   3. runs `bazel build //app:component --config=release` and prints the output's
@@ -98,6 +99,53 @@ install_buildgrid() {
   "$BUILDGRID_VENV/bin/bgd" --help >/dev/null
 }
 
+# buildifier, the Starlark formatter and linter tools/lint.sh runs. Debian 12 has no
+# package for it; the npm registry's @bazel/buildifier tarball carries the upstream
+# release binaries, so it is fetched from there, its sha256 checked before it is
+# unpacked, and the binary's sha256 checked again.
+BUILDIFIER_VERSION=8.2.1
+BUILDIFIER_TGZ_SHA256=b96ea9b13003036c801f52bee6f9b0314738f8432e5cb9d814c89f59292604ee
+BUILDIFIER_SHA256=6ceb7b0ab7cf66fceccc56a027d21d9cc557a7f34af37d2101edb56b92fcfa1a
+BUILDIFIER=${WASMRUST_BUILDIFIER:-/opt/wasmrust/buildifier-$BUILDIFIER_VERSION/buildifier}
+install_buildifier() {
+  if [ -x "$BUILDIFIER" ] && echo "$BUILDIFIER_SHA256  $BUILDIFIER" | sha256sum -c --status; then
+    log "buildifier $BUILDIFIER_VERSION already installed ($BUILDIFIER)"
+    return
+  fi
+  log "installing buildifier $BUILDIFIER_VERSION (npm registry, sha256-checked) into $(dirname "$BUILDIFIER")"
+  local tmp
+  tmp=$(mktemp -d)
+  /usr/bin/python3 - "https://registry.npmjs.org/@bazel/buildifier/-/buildifier-$BUILDIFIER_VERSION.tgz" "$tmp/b.tgz" "$BUILDIFIER_TGZ_SHA256" <<'PY'
+import hashlib, sys, urllib.request
+url, dest, want = sys.argv[1:]
+data = urllib.request.urlopen(url, timeout=120).read()
+have = hashlib.sha256(data).hexdigest()
+if have != want:
+    sys.exit(f"error: {url} has sha256 {have}, tools/setup.sh pins {want}; nothing was installed")
+open(dest, "wb").write(data)
+PY
+  tar -xzf "$tmp/b.tgz" -C "$tmp" package/buildifier-linux_amd64
+  echo "$BUILDIFIER_SHA256  $tmp/package/buildifier-linux_amd64" | sha256sum -c --status \
+    || { echo "error: buildifier-linux_amd64 in the pinned tarball does not match BUILDIFIER_SHA256 (tools/setup.sh)" >&2; exit 1; }
+  install -D -m 0755 "$tmp/package/buildifier-linux_amd64" "$BUILDIFIER"
+  rm -rf "$tmp"
+}
+
+# rustfmt and clippy, the Rust gates of tools/lint.sh, from the same rustup toolchain.
+check_rust_components() {
+  local cargo
+  cargo=$(find_cargo)
+  if ! "$cargo" fmt --version >/dev/null 2>&1 || ! "$cargo" clippy --version >/dev/null 2>&1; then
+    if command -v rustup >/dev/null; then
+      log "installing rustfmt and clippy (rustup component add)"
+      rustup component add rustfmt clippy
+    else
+      echo "error: $cargo has no rustfmt or clippy; install them (rustup component add rustfmt clippy) and rerun" >&2
+      exit 1
+    fi
+  fi
+}
+
 find_cargo() {
   # Host tools build with the machine's stable Rust (rustup); the wasm toolchain is Debian's.
   for c in "${CARGO:-}" "${HOME:-/root}/.cargo/bin/cargo" /root/.cargo/bin/cargo /usr/local/cargo/bin/cargo "$(command -v cargo || true)"; do
@@ -141,13 +189,14 @@ build_app() {
 }
 
 case "${1:-all}" in
-  packages) shift; install_packages "$@"; check_node; install_buildgrid ;;
+  packages) shift; install_packages "$@"; check_node; install_buildgrid; install_buildifier ;;
   tools) build_host_tools ;;
   which-cargo) find_cargo ;;
+  which-buildifier) echo "$BUILDIFIER" ;;
   host-rustflags) host_rustflags ;;
   all)
-    t0=$SECONDS; install_packages; check_node; install_buildgrid; t1=$SECONDS; build_host_tools; t2=$SECONDS; build_app
+    t0=$SECONDS; install_packages; check_node; install_buildgrid; install_buildifier; check_rust_components; t1=$SECONDS; build_host_tools; t2=$SECONDS; build_app
     printf 'setup: packages %ss, host tools %ss, component %ss\n' $((t1 - t0)) $((t2 - t1)) $((SECONDS - t2))
     ;;
-  *) echo "usage: tools/setup.sh [all|packages [EXTRA_PKG...]|tools|which-cargo|host-rustflags]" >&2; exit 2 ;;
+  *) echo "usage: tools/setup.sh [all|packages [EXTRA_PKG...]|tools|which-cargo|which-buildifier|host-rustflags]" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # WasmRust quick start, command 2: every test.
+#   the form gates (tools/lint.sh: rustfmt, buildifier, clippy);
 #   cargo tests of the host tools; `bazel test //...` in dev and release, and in
 #   dev for every other host profile;
 #   the workspace-level integration tests in tests/ (reproducibility across
@@ -25,6 +26,9 @@ CARGO=$(bash tools/setup.sh which-cargo)
 # The host tools' flags (tools/setup.sh), so the test build reuses theirs.
 RUSTFLAGS=$(bash tools/setup.sh host-rustflags)
 export RUSTFLAGS
+for gate in rustfmt buildifier clippy; do
+  step "lint: $gate" bash tools/lint.sh "$gate"
+done
 step "cargo test (host tools)" "$CARGO" test --release --locked --workspace
 step "bazel test //... (dev)" bazel test //... --config=dev
 step "bazel test //... (release)" bazel test //... --config=release

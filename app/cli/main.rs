@@ -17,7 +17,10 @@ fn main() -> ExitCode {
     println!("{}", line.join(" "));
     let values: Vec<i64> = primes.iter().map(|&p| i64::from(p)).collect();
     match numbers::summarize(&values) {
-        Some(s) => println!("count={} sum={} min={} max={} mean={:.3}", s.count, s.sum, s.min, s.max, s.mean),
+        Some(s) => println!(
+            "count={} sum={} min={} max={} mean={:.3}",
+            s.count, s.sum, s.min, s.max, s.mean
+        ),
         None => println!("count=0"),
     }
     ExitCode::SUCCESS

@@ -6,13 +6,17 @@
 use proc_macro::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 
 fn two_strings(attr: TokenStream) -> Result<(String, String), TokenStream> {
-    let parts: Vec<TokenTree> = attr.into_iter().filter(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == ',')).collect();
+    let parts: Vec<TokenTree> = attr
+        .into_iter()
+        .filter(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
+        .collect();
     let strings: Vec<String> = parts
         .iter()
         .filter_map(|t| match t {
             TokenTree::Literal(l) => {
                 let s = l.to_string();
-                (s.len() >= 2 && s.starts_with('"') && s.ends_with('"')).then(|| s[1..s.len() - 1].to_string())
+                (s.len() >= 2 && s.starts_with('"') && s.ends_with('"'))
+                    .then(|| s[1..s.len() - 1].to_string())
             }
             _ => None,
         })

@@ -24,7 +24,13 @@ pub struct Summary {
 /// Summarizes `values`; `None` when empty. The sum saturates at the i64 range.
 pub fn summarize(values: &[i64]) -> Option<Summary> {
     let (&first, rest) = values.split_first()?;
-    let mut s = Summary { count: 1, sum: first, min: first, max: first, mean: 0.0 };
+    let mut s = Summary {
+        count: 1,
+        sum: first,
+        min: first,
+        max: first,
+        mean: 0.0,
+    };
     for &v in rest {
         s.count += 1;
         s.sum = s.sum.saturating_add(v);
@@ -50,7 +56,9 @@ pub fn primes_below(limit: u32) -> Vec<u32> {
         primes.push(i as u32);
         // `i * i` overflows a wasm32 `usize` once i > 65535 (found by the
         // wasm tests below, not by host tests); no multiple is left to mark then.
-        let Some(mut j) = i.checked_mul(i) else { continue };
+        let Some(mut j) = i.checked_mul(i) else {
+            continue;
+        };
         while j < n {
             composite[j] = true;
             j += i;

@@ -15,8 +15,15 @@ use std::alloc::{Layout, alloc, realloc};
 /// `old_ptr`/`old_size` describe a block this function returned before (or
 /// are 0), `align` is a power of two.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cabi_realloc(old_ptr: *mut u8, old_size: usize, align: usize, new_size: usize) -> *mut u8 {
-    let Ok(layout) = Layout::from_size_align(new_size, align) else { std::process::abort() };
+pub unsafe extern "C" fn cabi_realloc(
+    old_ptr: *mut u8,
+    old_size: usize,
+    align: usize,
+    new_size: usize,
+) -> *mut u8 {
+    let Ok(layout) = Layout::from_size_align(new_size, align) else {
+        std::process::abort()
+    };
     if new_size == 0 {
         return align as *mut u8;
     }
@@ -25,7 +32,11 @@ pub unsafe extern "C" fn cabi_realloc(old_ptr: *mut u8, old_size: usize, align: 
         if old_size == 0 {
             alloc(layout)
         } else {
-            realloc(old_ptr, Layout::from_size_align_unchecked(old_size, align), new_size)
+            realloc(
+                old_ptr,
+                Layout::from_size_align_unchecked(old_size, align),
+                new_size,
+            )
         }
     };
     if ptr.is_null() {

@@ -11,11 +11,15 @@ mod text;
 use abi::{RET, RetArea, free_list, leak_list, take_list, take_string};
 use demo_macros::{wit_export, wit_post_return};
 
-
 /// Frees a returned `(ptr, len)` string at offset 0 of the return area.
 fn free_string_at(ret: *const u8, offset: usize) {
     // SAFETY: the host hands back the return area we filled with a leaked string.
-    unsafe { free_list::<u8>(RetArea::read::<u32>(ret, offset) as usize, RetArea::read::<u32>(ret, offset + 4) as usize) }
+    unsafe {
+        free_list::<u8>(
+            RetArea::read::<u32>(ret, offset) as usize,
+            RetArea::read::<u32>(ret, offset + 4) as usize,
+        )
+    }
 }
 
 fn return_string(s: String, offset: usize) {
@@ -74,7 +78,10 @@ extern "C" fn top_words(ptr: *mut u8, len: usize, n: u32) -> *mut u8 {
 
 #[wit_post_return("wasmrust:demo/text@0.1.0", "top-words")]
 extern "C" fn top_words_post(ret: *const u8) {
-    let (p, l) = (RetArea::read::<u32>(ret, 0) as usize, RetArea::read::<u32>(ret, 4) as usize);
+    let (p, l) = (
+        RetArea::read::<u32>(ret, 0) as usize,
+        RetArea::read::<u32>(ret, 4) as usize,
+    );
     for i in 0..l {
         free_string_at((p + i * 8) as *const u8, 0);
     }
@@ -112,6 +119,10 @@ extern "C" fn primes_below(limit: u32) -> *mut u8 {
 #[wit_post_return("wasmrust:demo/numbers@0.1.0", "primes-below")]
 extern "C" fn primes_below_post(ret: *const u8) {
     // SAFETY: the list leaked by `primes_below`.
-    unsafe { free_list::<u32>(RetArea::read::<u32>(ret, 0) as usize, RetArea::read::<u32>(ret, 4) as usize) };
+    unsafe {
+        free_list::<u32>(
+            RetArea::read::<u32>(ret, 0) as usize,
+            RetArea::read::<u32>(ret, 4) as usize,
+        )
+    };
 }
-

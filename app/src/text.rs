@@ -22,7 +22,11 @@ pub fn stats(input: &str) -> (u32, String, f32) {
             longest = w;
         }
     }
-    let mean = if count == 0 { 0.0 } else { total as f32 / count as f32 };
+    let mean = if count == 0 {
+        0.0
+    } else {
+        total as f32 / count as f32
+    };
     (count, longest.to_string(), mean)
 }
 
@@ -31,7 +35,9 @@ pub fn stats(input: &str) -> (u32, String, f32) {
 pub fn top_words(input: &str, n: u32) -> Vec<String> {
     let mut counts: BTreeMap<String, u32> = BTreeMap::new();
     for w in input.split_whitespace() {
-        let w = w.trim_matches(|c: char| c.is_ascii_punctuation()).to_lowercase();
+        let w = w
+            .trim_matches(|c: char| c.is_ascii_punctuation())
+            .to_lowercase();
         if !w.is_empty() {
             *counts.entry(w).or_default() += 1;
         }
@@ -39,5 +45,9 @@ pub fn top_words(input: &str, n: u32) -> Vec<String> {
     let mut ranked: Vec<(String, u32)> = counts.into_iter().collect();
     // Stable sort: BTreeMap order (alphabetical) breaks ties.
     ranked.sort_by(|a, b| b.1.cmp(&a.1));
-    ranked.into_iter().take(n as usize).map(|(w, _)| w).collect()
+    ranked
+        .into_iter()
+        .take(n as usize)
+        .map(|(w, _)| w)
+        .collect()
 }

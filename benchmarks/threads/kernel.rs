@@ -23,8 +23,13 @@ pub extern "C" fn work(chunks: u32, rounds: u32, threaded: u32) -> u32 {
         return (0..chunks).fold(0, |acc, c| acc ^ mix(c, rounds));
     }
     scope(|s| {
-        let handles: Vec<_> = (0..chunks).map(|c| s.spawn(move || mix(c, rounds))).collect();
-        handles.into_iter().map(ScopedJoinHandle::join).fold(0, |acc, x| acc ^ x)
+        let handles: Vec<_> = (0..chunks)
+            .map(|c| s.spawn(move || mix(c, rounds)))
+            .collect();
+        handles
+            .into_iter()
+            .map(ScopedJoinHandle::join)
+            .fold(0, |acc, x| acc ^ x)
     })
 }
 

@@ -40,7 +40,10 @@ pub fn decimal(n: u64) -> String {
 
 /// SHA-256 of `bytes`, as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -48,7 +51,13 @@ mod tests {
     use super::*;
 
     fn order() -> Order {
-        Order { id: 7, item: "widget \"XL\"".into(), quantity: 3, tags: vec!["red".into(), "ü".into()], note: None }
+        Order {
+            id: 7,
+            item: "widget \"XL\"".into(),
+            quantity: 3,
+            tags: vec!["red".into(), "ü".into()],
+            note: None,
+        }
     }
 
     wasm_test::tests! {

@@ -31,5 +31,7 @@ extern "C" fn recurse(depth: u32) -> u32 {
 
 #[unsafe(no_mangle)]
 extern "C" fn canary() -> u32 {
-    black_box(&TABLE).iter().fold(0u32, |a, &x| a.rotate_left(5) ^ x)
+    black_box(&TABLE)
+        .iter()
+        .fold(0u32, |a, &x| a.rotate_left(5) ^ x)
 }

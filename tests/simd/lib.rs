@@ -12,7 +12,10 @@ pub fn dot4(a: [i32; 4], b: [i32; 4]) -> i32 {
     {
         let p = i32x4_mul(i32x4(a[0], a[1], a[2], a[3]), i32x4(b[0], b[1], b[2], b[3]));
         let s = i32x4_add(p, i32x4(0, 0, 0, 0));
-        i32x4_extract_lane::<0>(s) + i32x4_extract_lane::<1>(s) + i32x4_extract_lane::<2>(s) + i32x4_extract_lane::<3>(s)
+        i32x4_extract_lane::<0>(s)
+            + i32x4_extract_lane::<1>(s)
+            + i32x4_extract_lane::<2>(s)
+            + i32x4_extract_lane::<3>(s)
     }
     #[cfg(not(target_feature = "simd128"))]
     {

@@ -5,7 +5,15 @@ load(":providers.bzl", "CargoBuildScriptInfo", "WasmCrateInfo")
 HOST_TRIPLE = "x86_64-unknown-linux-gnu"
 
 def crate_root(ctx, kind):
-    """The crate root: `crate_root`, else lib.rs/main.rs among `srcs`, else the only source."""
+    """The crate root: `crate_root`, else lib.rs/main.rs among `srcs`, else the only source.
+
+    Args:
+      ctx: the rule context (`crate_root`, `srcs`).
+      kind: `lib`, `cdylib`, `bin` or `proc-macro`.
+
+    Returns:
+      The root source File; fails naming the target when it is ambiguous.
+    """
     if ctx.file.crate_root:
         return ctx.file.crate_root
     wanted = "main.rs" if kind == "bin" else "lib.rs"
@@ -30,7 +38,24 @@ def _dirname(f):
     return f.dirname
 
 def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_level, metadata):
-    """The `wasmrust rustc` arguments every compile action starts with."""
+    """The `wasmrust rustc` arguments every compile action starts with.
+
+    Args:
+      ctx: the rule context.
+      tools: `tool_context(ctx)`.
+      kind: `lib`, `cdylib`, `bin` or `proc-macro`.
+      triple: the target triple.
+      mode: `dev` or `release`.
+      name: the crate name.
+      edition: the Rust edition.
+      src: the crate root File.
+      out: the output File.
+      opt_level: the profile's release opt-level.
+      metadata: the `-Cmetadata` value that keeps crate symbols apart.
+
+    Returns:
+      An Args object; callers add deps, cfgs and flags after these.
+    """
     args = ctx.actions.args()
     args.add("rustc")
     args.add("--rustc", tools.rustc)
@@ -57,7 +82,10 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
 _INCREMENTAL_REQUIREMENTS = {"supports-workers": "1", "no-remote": "1"}
 
 def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], forced_deps = [], cfgs = [], env = {}, context = None, incremental = False):
-    """Registers the rustc action for the rule in `ctx`; returns its WasmCrateInfo.
+    """Registers the rustc action for the rule in `ctx`.
+
+    The rule may also have `aliases` (dep target -> extern name) and
+    `build_script` (a CargoBuildScriptInfo whose cfgs, env and OUT_DIR apply).
 
     Args:
       ctx: the rule context (srcs, deps, proc_macro_deps, edition, crate_features, rustc_flags, compile_data).
@@ -81,8 +109,8 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
       incremental: whether this is a first-party crate, whose dev compiles keep
         incremental state when `--//platforms:incremental` is on.
 
-    The rule may also have `aliases` (dep target -> extern name) and
-    `build_script` (a CargoBuildScriptInfo whose cfgs, env and OUT_DIR apply).
+    Returns:
+      The crate's WasmCrateInfo.
     """
     name = crate_name(ctx)
     root = crate_root(ctx, kind)
@@ -96,6 +124,7 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
     aliases = {t.label: n for t, n in getattr(ctx.attr, "aliases", {}).items()}
     build_script = getattr(ctx.attr, "build_script", None)
     build_script = build_script[CargoBuildScriptInfo] if build_script else None
+
     # A crate loads its proc macros' .so when dependants compile: they are found like rlibs.
     transitive = depset([m.output for m in macros], transitive = [d.transitive_outputs for d in deps])
 
@@ -130,6 +159,7 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
     incremental = incremental and mode == "dev" and tools.incremental
     if incremental:
         args.add("--incremental")
+
         # A worker takes its request's arguments from the trailing param file.
         args.use_param_file("@%s", use_always = True)
         args.set_param_file_format("multiline")

@@ -1,11 +1,11 @@
 """wasm_component: a core module and a WIT world become a component."""
 
+load("//platforms:profiles.bzl", "PROFILES")
 load(":postlink.bzl", "componentize", "normalize")
 load(":providers.bzl", "WasmComponentInfo", "WasmModuleInfo")
 load(":rust.bzl", "TOOLCHAIN_TYPE")
 load(":settings.bzl", "build_mode", "profile_transition")
 load(":toolchain.bzl", "TOOL_ATTRS", "tool_context")
-load("//platforms:profiles.bzl", "PROFILES")
 
 def _component_impl(ctx):
     tc = ctx.toolchains[TOOLCHAIN_TYPE]

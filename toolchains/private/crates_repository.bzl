@@ -45,6 +45,7 @@ def _impl(rctx):
     for name in sorted(PROFILES):
         args += ["--profile", "{}={}={}".format(name, PROFILES[name].triple, _label_text(Label("//platforms:is_" + name)))]
     rctx.report_progress("vendoring crates with cargo")
+
     # crates_gen.py's error (what is wrong and the fix) streams to the terminal
     # once: Bazel repeats a fetch failure's message for every target that
     # needs the repository, so fail() gets a one-line summary only.

@@ -38,7 +38,11 @@ def _cell(name, p, field):
     return v
 
 def profile_table_markdown():
-    """The table, one row per profile, as Markdown."""
+    """The profile table as Markdown.
+
+    Returns:
+      The table, one row per profile, as a string.
+    """
     lines = [
         "| " + " | ".join([c[0] for c in _COLUMNS]) + " |",
         "|" + "---|" * len(_COLUMNS),

@@ -22,7 +22,20 @@ def optimize(ctx, tools, module, triple, features, out, profile = None):
 
     With `profile`, the `#[wasm::effect]` declarations are checked first and
     the `wasmrust.fx.*` exports that kept undeclared-export functions alive
-    for the check are stripped, so wasm-opt removes what only they kept."""
+    for the check are stripped, so wasm-opt removes what only they kept.
+
+    Args:
+      ctx: the rule context.
+      tools: `tool_context(ctx)`.
+      module: the linked module File.
+      triple: the target triple.
+      features: the profile's extra wasm features.
+      out: the optimized module File.
+      profile: the host profile whose effect rules apply, or None.
+
+    Returns:
+      `out`.
+    """
     extra = ["--target", triple, "--level", "Oz", "--converge"]
     for f in features:
         extra += ["--feature", f]
@@ -40,7 +53,21 @@ def normalize(ctx, tools, wasm, mode, out, triple = None, features = [], profile
     targets, and its functions may do only what their `#[wasm::effect]`
     records declare: a post-MVP instruction in an embedded module, a WASI
     import in a browser module, or an undeclared effect fails the build here,
-    naming the target and `profile`."""
+    naming the target and `profile`.
+
+    Args:
+      ctx: the rule context.
+      tools: `tool_context(ctx)`.
+      wasm: the module or component File.
+      mode: `dev` or `release`.
+      out: the normalized File.
+      triple: the target triple whose features and imports are checked, or None.
+      features: the profile's extra wasm features.
+      profile: the host profile, named in errors and whose effect rules apply.
+
+    Returns:
+      `out`.
+    """
     extra = ["--mode", mode]
     if triple:
         extra += ["--target", triple, "--label", str(ctx.label)]
@@ -53,7 +80,19 @@ def normalize(ctx, tools, wasm, mode, out, triple = None, features = [], profile
     return _run(ctx, tools, "normalize", extra + [wasm.path], [wasm], out, "Normalizing")
 
 def componentize(ctx, tools, module, wit_files, world, out):
-    """wit-component: the core module plus its WIT world becomes a component."""
+    """wit-component: the core module plus its WIT world becomes a component.
+
+    Args:
+      ctx: the rule context.
+      tools: `tool_context(ctx)`.
+      module: the core module File.
+      wit_files: the WIT Files (one directory plus its deps/).
+      world: the world to target, or None for the package's only world.
+      out: the component File.
+
+    Returns:
+      `out`.
+    """
     extra = [module.path]
     if wit_files:
         dirs = {f.dirname: True for f in wit_files if "/deps/" not in f.path}
@@ -65,10 +104,21 @@ def componentize(ctx, tools, module, wit_files, world, out):
     return _run(ctx, tools, "componentize", extra, [module] + wit_files, out, "Componentizing")
 
 def size_report(ctx, tools, wasm, out_text, out_json, out_html = None):
-    """`wasmrust size`: sections, code by kind, the largest functions, retained
-    sizes (the call graph's dominator tree) and what pulled in panics,
-    formatting and the allocator; as text, JSON and (with `out_html`) one
-    self-contained HTML page with a treemap and a sortable table."""
+    """Registers `wasmrust size`, the size report of a module.
+
+    Sections, code by kind, the largest functions, retained sizes (the call
+    graph's dominator tree) and what pulled in panics, formatting and the
+    allocator; as text, JSON and (with `out_html`) one self-contained HTML
+    page with a treemap and a sortable table.
+
+    Args:
+      ctx: the rule context.
+      tools: `tool_context(ctx)`.
+      wasm: the module File.
+      out_text: the text report File.
+      out_json: the JSON report File.
+      out_html: the HTML report File, or None.
+    """
     args = ctx.actions.args()
     args.add("size", wasm)
     args.add("-o", out_text)

@@ -61,6 +61,7 @@ def _wasm_toolchain_repository_impl(rctx):
         fail("wasm_toolchain: python3 is needed to check the pinned toolchain; run `apt-get install -y python3`")
     script = rctx.path(rctx.attr._inspect)
     lock = rctx.path(rctx.attr.lock)
+
     # The checker's report (every problem and its fix) streams to the terminal
     # once: Bazel repeats a fetch failure's message for every target that
     # needs the repository (4 times for one `bazel build`), so fail() gets a

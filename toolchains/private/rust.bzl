@@ -30,7 +30,15 @@ def _wasm_deps_attrs():
 WASM_LIBRARY_ATTRS = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **_wasm_deps_attrs())))
 
 def library_impl(ctx, **kwargs):
-    """Compiles a wasm library for the active profile; `kwargs` go to `compile_crate`."""
+    """Compiles a wasm library for the active profile.
+
+    Args:
+      ctx: the rule context.
+      **kwargs: passed on to `compile_crate`.
+
+    Returns:
+      The rule's providers: DefaultInfo and WasmCrateInfo.
+    """
     tc = ctx.toolchains[TOOLCHAIN_TYPE]
     tools = tool_context(ctx)
     out = ctx.actions.declare_file("{}/lib{}.rlib".format(ctx.label.name, crate_name(ctx)))
@@ -201,7 +209,15 @@ HOST_ATTRS = {
 }
 
 def proc_macro_impl(ctx, **kwargs):
-    """Compiles a proc macro for the exec platform; `kwargs` go to `compile_crate`."""
+    """Compiles a proc macro for the exec platform.
+
+    Args:
+      ctx: the rule context.
+      **kwargs: passed on to `compile_crate`.
+
+    Returns:
+      The rule's providers: DefaultInfo and WasmCrateInfo.
+    """
     tools = tool_context(ctx)
     out = ctx.actions.declare_file("{}/lib{}.so".format(ctx.label.name, crate_name(ctx)))
     info = compile_crate(ctx, tools, "proc-macro", HOST_TRIPLE, "release", out, sysroot = host_sysroot(ctx), **kwargs)

@@ -72,8 +72,16 @@ SYSROOT_CRATES = [
 MEM_FEATURE_TARGETS = _UNKNOWN
 
 def sysroot_crates(triple, has_std):
-    """The crates to build for `triple`, in dependency order, with target-specific
-    features applied and dependencies on crates absent from this target dropped."""
+    """The sysroot crates to build for a target.
+
+    Args:
+      triple: the target triple.
+      has_std: whether the target has `std` (else the crates `std` needs are left out).
+
+    Returns:
+      The crates in dependency order, with target-specific features applied
+      and dependencies on crates absent from this target dropped.
+    """
     present = []
     for c in SYSROOT_CRATES:
         if c.std and not has_std:

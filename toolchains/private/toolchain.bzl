@@ -50,6 +50,7 @@ def _sysroot_impl(ctx):
     libdir_rel = "{}/lib/rustlib/{}/lib".format(ctx.label.name, triple)
     built = {}
     all_rlibs = []
+
     # Shared memory links only if every object allows it: with threads on, the
     # standard library is compiled with atomics too.
     threads = ctx.attr._use_threads[BoolFlagInfo].value
@@ -124,6 +125,7 @@ def _toolchain_impl(ctx):
         if not ctx.attr.threads:
             fail("--//platforms:use_threads (--config=threads, or a target's `threads = True`) asks for threads, but the `{}` profile ({}) has none. Its threading: {}. Build threaded code for the browser profile (`--config=browser`), whose core modules also run on real threads in node and in wasmtime through wasmrust-run; `wasm::thread::scope` runs closures one after another here.".format(ctx.attr.profile, sysroot.triple, ctx.attr.threads_why))
         features += [f for f in THREAD_FEATURES if f not in features]
+
         # `wasm::alloc::Heap` is single-threaded; std's allocator takes a lock under atomics.
         allocator = "default"
     linker = [f for f in ctx.files._linker if f.basename == "rust-lld"][0]

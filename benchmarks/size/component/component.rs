@@ -17,14 +17,29 @@ use std::cell::UnsafeCell;
 /// Called by the component runtime only: `old_ptr`/`old_size` describe a block
 /// this function returned before (or are 0), `align` is a power of two.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cabi_realloc(old_ptr: *mut u8, old_size: usize, align: usize, new_size: usize) -> *mut u8 {
+pub unsafe extern "C" fn cabi_realloc(
+    old_ptr: *mut u8,
+    old_size: usize,
+    align: usize,
+    new_size: usize,
+) -> *mut u8 {
     if new_size == 0 {
         return align as *mut u8;
     }
-    let Ok(layout) = Layout::from_size_align(new_size, align) else { std::process::abort() };
+    let Ok(layout) = Layout::from_size_align(new_size, align) else {
+        std::process::abort()
+    };
     // SAFETY: non-zero size; for a reallocation the runtime passes back our own block and its layout.
     let ptr = unsafe {
-        if old_size == 0 { alloc(layout) } else { realloc(old_ptr, Layout::from_size_align_unchecked(old_size, align), new_size) }
+        if old_size == 0 {
+            alloc(layout)
+        } else {
+            realloc(
+                old_ptr,
+                Layout::from_size_align_unchecked(old_size, align),
+                new_size,
+            )
+        }
     };
     if ptr.is_null() {
         std::process::abort();
@@ -100,7 +115,10 @@ unsafe extern "C" fn split_words(ptr: *mut u8, len: usize) -> *mut u8 {
     // SAFETY: canonical ABI string argument.
     let input = unsafe { take_string(ptr, len) };
     // list<string>: an array of (ptr, len) pairs.
-    let pairs: Vec<[usize; 2]> = input.split_whitespace().map(|w| leak(w.as_bytes().to_vec())).collect();
+    let pairs: Vec<[usize; 2]> = input
+        .split_whitespace()
+        .map(|w| leak(w.as_bytes().to_vec()))
+        .collect();
     ret(leak(pairs))
 }
 

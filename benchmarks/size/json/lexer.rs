@@ -78,10 +78,15 @@ impl<'a> Lexer<'a> {
                 Some(b'\\') => {
                     self.pos += 1;
                     match self.peek() {
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 1,
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1
+                        }
                         Some(b'u') => {
                             self.pos += 1;
-                            let hex = self.src.get(self.pos..self.pos + 4).ok_or(Error::BadEscape(self.pos))?;
+                            let hex = self
+                                .src
+                                .get(self.pos..self.pos + 4)
+                                .ok_or(Error::BadEscape(self.pos))?;
                             if !hex.iter().all(u8::is_ascii_hexdigit) {
                                 return Err(Error::BadEscape(self.pos));
                             }
@@ -161,7 +166,11 @@ impl Iterator for Lexer<'_> {
             b'n' => self.literal(b"null", Kind::Null),
             _ => Err(Error::UnexpectedByte(start)),
         };
-        Some(kind.map(|kind| Token { kind, start, end: self.pos }))
+        Some(kind.map(|kind| Token {
+            kind,
+            start,
+            end: self.pos,
+        }))
     }
 }
 
@@ -169,4 +178,3 @@ impl Iterator for Lexer<'_> {
 pub fn tokens(src: &[u8]) -> Result<Vec<Token>, Error> {
     Lexer::new(src).collect()
 }
-

@@ -26,25 +26,40 @@ struct Program {
 
 impl Program {
     fn load(engine: &Engine, path: &str, data: &[u8]) -> Result<Self> {
-        let module = Module::from_file(engine, path).map_err(anyhow::Error::from).with_context(|| format!("failed to compile `{path}`"))?;
+        let module = Module::from_file(engine, path)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("failed to compile `{path}`"))?;
         let mut linker = Linker::new(engine);
         linker.define_unknown_imports_as_traps(&module)?;
         let mut store = Store::new(engine, ());
-        let instance: Instance = linker.instantiate(&mut store, &module).map_err(anyhow::Error::from).with_context(|| format!("failed to instantiate `{path}`"))?;
-        let memory = instance.get_memory(&mut store, "memory").with_context(|| format!("`{path}` exports no memory"))?;
+        let instance: Instance = linker
+            .instantiate(&mut store, &module)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("failed to instantiate `{path}`"))?;
+        let memory = instance
+            .get_memory(&mut store, "memory")
+            .with_context(|| format!("`{path}` exports no memory"))?;
         let alloc = instance.get_typed_func::<i32, i32>(&mut store, "alloc")?;
         let sha256 = instance.get_typed_func::<(i32, i32), i32>(&mut store, "sha256")?;
         let len = i32::try_from(data.len())?;
         let input = alloc.call(&mut store, len)?;
         ensure!(input != 0, "`{path}`: alloc({len}) returned 0");
         memory.write(&mut store, input as u32 as usize, data)?;
-        Ok(Program { store, memory, sha256, input })
+        Ok(Program {
+            store,
+            memory,
+            sha256,
+            input,
+        })
     }
 
     fn hash(&mut self) -> Result<[u8; 32]> {
-        let out = self.sha256.call(&mut self.store, (self.input, SIZE as i32))?;
+        let out = self
+            .sha256
+            .call(&mut self.store, (self.input, SIZE as i32))?;
         let mut digest = [0u8; 32];
-        self.memory.read(&self.store, out as u32 as usize, &mut digest)?;
+        self.memory
+            .read(&self.store, out as u32 as usize, &mut digest)?;
         Ok(digest)
     }
 
@@ -70,7 +85,11 @@ impl Program {
 fn main() -> Result<()> {
     let paths: Vec<String> = std::env::args().skip(1).collect();
     ensure!(!paths.is_empty(), "usage: wasmtime-timer MODULE...");
-    let rounds: usize = std::env::var("WASMTIME_TIMER_ROUNDS").ok().map(|r| r.parse()).transpose()?.unwrap_or(5);
+    let rounds: usize = std::env::var("WASMTIME_TIMER_ROUNDS")
+        .ok()
+        .map(|r| r.parse())
+        .transpose()?
+        .unwrap_or(5);
     let data: Vec<u8> = (0..SIZE).map(|i| ((i * 31 + 7) & 0xff) as u8).collect();
     let want: [u8; 32] = Sha256::digest(&data).into();
     let engine = Engine::new(&Config::new())?;

@@ -11,8 +11,8 @@
 
 use std::any::Any;
 use std::sync::Arc;
-use wasmtime::{Result, StoreContextMut};
 use wasmtime::component::Linker;
+use wasmtime::{Result, StoreContextMut};
 
 /// A value a slot holds.
 #[derive(Clone)]
@@ -24,12 +24,18 @@ pub struct HostValue {
 impl HostValue {
     /// A plain value.
     pub fn new(value: impl Any + Send + Sync) -> Self {
-        HostValue { value: Arc::new(value), callable: false }
+        HostValue {
+            value: Arc::new(value),
+            callable: false,
+        }
     }
 
     /// A value the module may treat as a function (`ExternRef::as_func`).
     pub fn callable(value: impl Any + Send + Sync) -> Self {
-        HostValue { value: Arc::new(value), callable: true }
+        HostValue {
+            value: Arc::new(value),
+            callable: true,
+        }
     }
 
     /// The value, if it is a `T`.
@@ -40,7 +46,12 @@ impl HostValue {
 
 impl std::fmt::Debug for HostValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "HostValue({:p}{})", Arc::as_ptr(&self.value), if self.callable { ", callable" } else { "" })
+        write!(
+            f,
+            "HostValue({:p}{})",
+            Arc::as_ptr(&self.value),
+            if self.callable { ", callable" } else { "" }
+        )
     }
 }
 
@@ -74,7 +85,9 @@ impl ExternRefTable {
     pub fn get(&self, index: u32) -> Result<&HostValue> {
         match self.slots.get(index as usize) {
             Some(Some(v)) => Ok(v),
-            _ => Err(wasmtime::Error::msg(format!("externref: slot #{index} is not live (null, freed, or never handed out)"))),
+            _ => Err(wasmtime::Error::msg(format!(
+                "externref: slot #{index} is not live (null, freed, or never handed out)"
+            ))),
         }
     }
 
@@ -98,23 +111,38 @@ impl ExternRefTable {
 
 /// Adds `wasmrust:externref/table` to `linker`; `table` finds the instance's
 /// slot table in the store's data.
-pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, table: fn(&mut T) -> &mut ExternRefTable) -> Result<()> {
+pub fn add_to_linker<T: 'static>(
+    linker: &mut Linker<T>,
+    table: fn(&mut T) -> &mut ExternRefTable,
+) -> Result<()> {
     let mut i = linker.instance(wasm::externref::IMPORT_MODULE)?;
-    i.func_wrap("drop", move |mut s: StoreContextMut<'_, T>, (index,): (u32,)| {
-        table(s.data_mut()).remove(index)?;
-        Ok(())
-    })?;
-    i.func_wrap("clone", move |mut s: StoreContextMut<'_, T>, (index,): (u32,)| {
-        let t = table(s.data_mut());
-        let value = t.get(index)?.clone();
-        Ok((t.insert(value),))
-    })?;
-    i.func_wrap("eq", move |mut s: StoreContextMut<'_, T>, (a, b): (u32, u32)| {
-        Ok((u32::from(table(s.data_mut()).same_value(a, b)?),))
-    })?;
-    i.func_wrap("is-func", move |mut s: StoreContextMut<'_, T>, (index,): (u32,)| {
-        Ok((u32::from(table(s.data_mut()).get(index)?.callable),))
-    })?;
+    i.func_wrap(
+        "drop",
+        move |mut s: StoreContextMut<'_, T>, (index,): (u32,)| {
+            table(s.data_mut()).remove(index)?;
+            Ok(())
+        },
+    )?;
+    i.func_wrap(
+        "clone",
+        move |mut s: StoreContextMut<'_, T>, (index,): (u32,)| {
+            let t = table(s.data_mut());
+            let value = t.get(index)?.clone();
+            Ok((t.insert(value),))
+        },
+    )?;
+    i.func_wrap(
+        "eq",
+        move |mut s: StoreContextMut<'_, T>, (a, b): (u32, u32)| {
+            Ok((u32::from(table(s.data_mut()).same_value(a, b)?),))
+        },
+    )?;
+    i.func_wrap(
+        "is-func",
+        move |mut s: StoreContextMut<'_, T>, (index,): (u32,)| {
+            Ok((u32::from(table(s.data_mut()).get(index)?.callable),))
+        },
+    )?;
     Ok(())
 }
 
@@ -130,12 +158,24 @@ mod tests {
         assert_eq!((a, b), (1, 2), "slot 0 is null");
         let a2 = t.insert(t.get(a).unwrap().clone());
         assert!(t.same_value(a, a2).unwrap());
-        assert!(!t.same_value(a, b).unwrap(), "equal contents, different values");
+        assert!(
+            !t.same_value(a, b).unwrap(),
+            "equal contents, different values"
+        );
         assert_eq!(t.get(b).unwrap().downcast_ref::<u32>(), Some(&7));
         t.remove(a).unwrap();
-        assert!(t.remove(a).unwrap_err().to_string().contains("slot #1 is not live"));
+        assert!(
+            t.remove(a)
+                .unwrap_err()
+                .to_string()
+                .contains("slot #1 is not live")
+        );
         assert!(t.get(0).is_err(), "null is never live");
-        assert_eq!(t.insert(HostValue::callable(())), a, "a freed slot is reused");
+        assert_eq!(
+            t.insert(HostValue::callable(())),
+            a,
+            "a freed slot is reused"
+        );
         assert_eq!(t.live(), 3);
     }
 }

@@ -40,7 +40,11 @@ enum Command {
     /// Call the exports listed in a spec file and check their results.
     Check { component: PathBuf, spec: PathBuf },
     /// Call one export and print its result in WAVE syntax.
-    Invoke { component: PathBuf, interface: String, call: String },
+    Invoke {
+        component: PathBuf,
+        interface: String,
+        call: String,
+    },
     /// Run the tests of a `wasm_test` module; report like libtest, exit 101 on failure.
     Test {
         module: PathBuf,
@@ -69,13 +73,20 @@ struct Host {
 
 impl Host {
     fn new(wasi: WasiCtx) -> Self {
-        Host { wasi, table: ResourceTable::new(), refs: externref::ExternRefTable::default() }
+        Host {
+            wasi,
+            table: ResourceTable::new(),
+            refs: externref::ExternRefTable::default(),
+        }
     }
 }
 
 impl WasiView for Host {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -87,15 +98,23 @@ struct Runner {
 /// Runs the command component at `path`; returns whether `run` succeeded.
 fn run_command(path: &Path, args: &[String]) -> Result<bool> {
     let (engine, component, linker) = load(path)?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
     let mut argv = vec![name];
     argv.extend(args.iter().cloned());
     let wasi = WasiCtx::builder().inherit_stdio().args(&argv).build();
     let mut store = Store::new(&engine, Host::new(wasi));
-    let command = wasmtime_wasi::p2::bindings::sync::Command::instantiate(&mut store, &component, &linker)
-        .map_err(anyhow::Error::from)
-        .with_context(|| format!("`{}` is not a runnable command component", path.display()))?;
-    let result = command.wasi_cli_run().call_run(&mut store).map_err(anyhow::Error::from)?;
+    let command =
+        wasmtime_wasi::p2::bindings::sync::Command::instantiate(&mut store, &component, &linker)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("`{}` is not a runnable command component", path.display()))?;
+    let result = command
+        .wasi_cli_run()
+        .call_run(&mut store)
+        .map_err(anyhow::Error::from)?;
     Ok(result.is_ok())
 }
 
@@ -125,8 +144,13 @@ impl Runner {
     }
 
     /// Calls `interface`'s function as `call` says; returns its results.
-    fn call(&mut self, interface: &str, call: &str) -> Result<(Vec<Val>, Vec<wasmtime::component::Type>)> {
-        let parsed = UntypedFuncCall::parse(call).map_err(|e| anyhow!("cannot parse call `{call}`: {e}"))?;
+    fn call(
+        &mut self,
+        interface: &str,
+        call: &str,
+    ) -> Result<(Vec<Val>, Vec<wasmtime::component::Type>)> {
+        let parsed =
+            UntypedFuncCall::parse(call).map_err(|e| anyhow!("cannot parse call `{call}`: {e}"))?;
         let name = parsed.name().to_string();
         let parent = if interface == "-" {
             None
@@ -158,12 +182,16 @@ impl Runner {
 }
 
 fn show(vals: &[Val]) -> Result<String> {
-    let parts: Result<Vec<String>> = vals.iter().map(|v| wasm_wave::to_string(v).map_err(|e| anyhow!("{e}"))).collect();
+    let parts: Result<Vec<String>> = vals
+        .iter()
+        .map(|v| wasm_wave::to_string(v).map_err(|e| anyhow!("{e}")))
+        .collect();
     Ok(parts?.join(", "))
 }
 
 fn check(component: &Path, spec: &Path) -> Result<bool> {
-    let text = std::fs::read_to_string(spec).with_context(|| format!("failed to read `{}`", spec.display()))?;
+    let text = std::fs::read_to_string(spec)
+        .with_context(|| format!("failed to read `{}`", spec.display()))?;
     let cases: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -179,8 +207,12 @@ fn check(component: &Path, spec: &Path) -> Result<bool> {
     let mut failures = Vec::new();
     for (line, case) in &cases {
         let outcome = (|| -> Result<()> {
-            let (interface, rest) = case.split_once(' ').ok_or_else(|| anyhow!("expected `INTERFACE CALL == EXPECTED`"))?;
-            let (call, expected) = rest.split_once(" == ").ok_or_else(|| anyhow!("expected `INTERFACE CALL == EXPECTED`"))?;
+            let (interface, rest) = case
+                .split_once(' ')
+                .ok_or_else(|| anyhow!("expected `INTERFACE CALL == EXPECTED`"))?;
+            let (call, expected) = rest
+                .split_once(" == ")
+                .ok_or_else(|| anyhow!("expected `INTERFACE CALL == EXPECTED`"))?;
             if std::mem::take(&mut trapped) {
                 runner = Runner::new(component)?;
             }
@@ -195,14 +227,21 @@ fn check(component: &Path, spec: &Path) -> Result<bool> {
                 };
             }
             let (got, types) = runner.call(interface, call.trim())?;
-            let [ty] = types.as_slice() else { bail!("only single-result functions can be checked") };
-            let want: Val = wasm_wave::from_str(ty, expected.trim()).map_err(|e| anyhow!("cannot parse expected value: {e}"))?;
+            let [ty] = types.as_slice() else {
+                bail!("only single-result functions can be checked")
+            };
+            let want: Val = wasm_wave::from_str(ty, expected.trim())
+                .map_err(|e| anyhow!("cannot parse expected value: {e}"))?;
             if got[0] != want {
                 bail!("expected {}, got {}", show(&[want])?, show(&got)?);
             }
             Ok(())
         })();
-        let name = format!("{}:{line} {}", spec.file_name().unwrap_or_default().to_string_lossy(), case.split(" == ").next().unwrap_or(case));
+        let name = format!(
+            "{}:{line} {}",
+            spec.file_name().unwrap_or_default().to_string_lossy(),
+            case.split(" == ").next().unwrap_or(case)
+        );
         match outcome {
             Ok(()) => println!("test {name} ... ok"),
             Err(e) => {
@@ -219,7 +258,10 @@ fn check(component: &Path, spec: &Path) -> Result<bool> {
     }
     let passed = cases.len() - failures.len();
     let status = if failures.is_empty() { "ok" } else { "FAILED" };
-    println!("\ntest result: {status}. {passed} passed; {} failed; 0 ignored; 0 measured; 0 filtered out\n", failures.len());
+    println!(
+        "\ntest result: {status}. {passed} passed; {} failed; 0 ignored; 0 measured; 0 filtered out\n",
+        failures.len()
+    );
     Ok(failures.is_empty())
 }
 
@@ -230,11 +272,20 @@ fn main() -> Result<()> {
                 std::process::exit(101);
             }
         }
-        Command::Invoke { component, interface, call } => {
+        Command::Invoke {
+            component,
+            interface,
+            call,
+        } => {
             let (results, _) = Runner::new(&component)?.call(&interface, &call)?;
             println!("{}", show(&results)?);
         }
-        Command::Test { module, runtime, target, selection } => {
+        Command::Test {
+            module,
+            runtime,
+            target,
+            selection,
+        } => {
             if !test::run(&module, runtime, target, selection)? {
                 std::process::exit(101);
             }

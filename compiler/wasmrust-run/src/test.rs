@@ -69,8 +69,14 @@ pub(crate) trait Instance {
 pub(crate) type Factory = Box<dyn FnMut() -> Result<Box<dyn Instance>>>;
 
 /// Runs the tests of `path`; returns whether all selected tests passed.
-pub fn run(path: &Path, runtime: Runtime, target: Option<Target>, mut selection: Selection) -> Result<bool> {
-    let bytes = std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+pub fn run(
+    path: &Path,
+    runtime: Runtime,
+    target: Option<Target>,
+    mut selection: Selection,
+) -> Result<bool> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
     // The profile's feature set, checked again here: a post-MVP instruction
     // in an embedded module fails before anything runs.
     let features = target.map(|t| module_features(t, &[]));
@@ -83,27 +89,46 @@ pub fn run(path: &Path, runtime: Runtime, target: Option<Target>, mut selection:
         // Only threaded core modules run in wasmtime; `factory` says so for others.
         (Runtime::Wasmtime, Kind::Module) => crate::threads::factory(path, &bytes)?,
         (Runtime::Wasmi, Kind::Module) => wasmi_host::factory(path, &bytes)?,
-        (runtime, kind) => bail!("`{}` is a {kind:?}, which the {runtime:?} runner does not run", path.display()),
+        (runtime, kind) => bail!(
+            "`{}` is a {kind:?}, which the {runtime:?} runner does not run",
+            path.display()
+        ),
     };
 
     let mut first = new_instance()?;
     let mut cases = Vec::new();
     for index in 0..first.count()? {
-        cases.push(Case { index, name: first.name(index)?, flags: first.flags(index)? });
+        cases.push(Case {
+            index,
+            name: first.name(index)?,
+            flags: first.flags(index)?,
+        });
     }
     cases.sort_by(|a, b| a.name.cmp(&b.name));
     let total = cases.len();
     cases.retain(|c| {
         selection.filters.is_empty()
-            || selection.filters.iter().any(|f| if selection.exact { c.name == *f } else { c.name.contains(f.as_str()) })
+            || selection.filters.iter().any(|f| {
+                if selection.exact {
+                    c.name == *f
+                } else {
+                    c.name.contains(f.as_str())
+                }
+            })
     });
 
-    println!("\nrunning {} test{}", cases.len(), if cases.len() == 1 { "" } else { "s" });
+    println!(
+        "\nrunning {} test{}",
+        cases.len(),
+        if cases.len() == 1 { "" } else { "s" }
+    );
     let (mut passed, mut ignored) = (0, 0);
     let mut failures = Vec::new();
     for case in &cases {
         let is_ignored = case.flags & IGNORE != 0;
-        if (is_ignored && !selection.ignored && !selection.include_ignored) || (!is_ignored && selection.ignored) {
+        if (is_ignored && !selection.ignored && !selection.include_ignored)
+            || (!is_ignored && selection.ignored)
+        {
             println!("test {} ... ignored", case.name);
             ignored += 1;
             continue;
@@ -167,7 +192,10 @@ mod wasmtime_host {
 
     impl WasiView for Host {
         fn ctx(&mut self) -> WasiCtxView<'_> {
-            WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+            WasiCtxView {
+                ctx: &mut self.wasi,
+                table: &mut self.table,
+            }
         }
     }
 
@@ -187,22 +215,48 @@ mod wasmtime_host {
             .with_context(|| format!("failed to load the test component `{}`", path.display()))?;
         let mut linker = Linker::<Host>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        linker.root().func_wrap("report-panic", |mut store: StoreContextMut<'_, Host>, (message,): (String,)| {
-            store.data_mut().panic = Some(message);
-            Ok(())
-        })?;
+        linker.root().func_wrap(
+            "report-panic",
+            |mut store: StoreContextMut<'_, Host>, (message,): (String,)| {
+                store.data_mut().panic = Some(message);
+                Ok(())
+            },
+        )?;
         externref::add_to_linker(&mut linker, |h| &mut h.refs)?;
         add_host_values(&mut linker)?;
         let pre: InstancePre<Host> = linker
             .instantiate_pre(&component)
             .map_err(anyhow::Error::from)
-            .with_context(|| format!("`{}` imports something the test host does not provide", path.display()))?;
+            .with_context(|| {
+                format!(
+                    "`{}` imports something the test host does not provide",
+                    path.display()
+                )
+            })?;
         Ok(Box::new(move || {
             let output = MemoryOutputPipe::new(1 << 20);
-            let wasi = WasiCtx::builder().stdout(output.clone()).stderr(output.clone()).build();
-            let mut store = Store::new(&engine, Host { wasi, table: ResourceTable::new(), panic: None, refs: ExternRefTable::default() });
-            let instance = pre.instantiate(&mut store).map_err(anyhow::Error::from).context("failed to instantiate the test component")?;
-            Ok(Box::new(Test { store, instance, output }) as Box<dyn Instance>)
+            let wasi = WasiCtx::builder()
+                .stdout(output.clone())
+                .stderr(output.clone())
+                .build();
+            let mut store = Store::new(
+                &engine,
+                Host {
+                    wasi,
+                    table: ResourceTable::new(),
+                    panic: None,
+                    refs: ExternRefTable::default(),
+                },
+            );
+            let instance = pre
+                .instantiate(&mut store)
+                .map_err(anyhow::Error::from)
+                .context("failed to instantiate the test component")?;
+            Ok(Box::new(Test {
+                store,
+                instance,
+                output,
+            }) as Box<dyn Instance>)
         }))
     }
 
@@ -215,23 +269,39 @@ mod wasmtime_host {
     /// values for tests to pass through `wasm::ExternRef` and back.
     fn add_host_values(linker: &mut Linker<Host>) -> Result<()> {
         let mut i = linker.instance("host-values")?;
-        i.func_wrap("new-object", |mut s: StoreContextMut<'_, Host>, (id,): (u32,)| {
-            Ok((s.data_mut().refs.insert(HostValue::new(Object { id })),))
-        })?;
-        i.func_wrap("new-function", |mut s: StoreContextMut<'_, Host>, (): ()| {
-            Ok((s.data_mut().refs.insert(HostValue::callable(|| 42u32)),))
-        })?;
-        i.func_wrap("object-id", |mut s: StoreContextMut<'_, Host>, (index,): (u32,)| {
-            let value = s.data_mut().refs.get(index)?;
-            match value.downcast_ref::<Object>() {
-                Some(o) => Ok((o.id,)),
-                None => Err(wasmtime::Error::msg(format!("externref: slot #{index} holds no object from `new-object`"))),
-            }
-        })?;
+        i.func_wrap(
+            "new-object",
+            |mut s: StoreContextMut<'_, Host>, (id,): (u32,)| {
+                Ok((s.data_mut().refs.insert(HostValue::new(Object { id })),))
+            },
+        )?;
+        i.func_wrap(
+            "new-function",
+            |mut s: StoreContextMut<'_, Host>, (): ()| {
+                Ok((s.data_mut().refs.insert(HostValue::callable(|| 42u32)),))
+            },
+        )?;
+        i.func_wrap(
+            "object-id",
+            |mut s: StoreContextMut<'_, Host>, (index,): (u32,)| {
+                let value = s.data_mut().refs.get(index)?;
+                match value.downcast_ref::<Object>() {
+                    Some(o) => Ok((o.id,)),
+                    None => Err(wasmtime::Error::msg(format!(
+                        "externref: slot #{index} holds no object from `new-object`"
+                    ))),
+                }
+            },
+        )?;
         i.func_wrap("live-slots", |mut s: StoreContextMut<'_, Host>, (): ()| {
             Ok((u32::try_from(s.data_mut().refs.live()).expect("fewer than 2^32 slots"),))
         })?;
-        i.func_wrap("sum", |_: StoreContextMut<'_, Host>, (values,): (Vec<f32>,)| Ok((values.iter().map(|&v| f64::from(v)).sum::<f64>(),)))?;
+        i.func_wrap(
+            "sum",
+            |_: StoreContextMut<'_, Host>, (values,): (Vec<f32>,)| {
+                Ok((values.iter().map(|&v| f64::from(v)).sum::<f64>(),))
+            },
+        )?;
         Ok(())
     }
 
@@ -241,7 +311,9 @@ mod wasmtime_host {
             P: wasmtime::component::ComponentNamedList + wasmtime::component::Lower + Send + Sync,
             R: wasmtime::component::ComponentNamedList + wasmtime::component::Lift + Send + Sync,
         {
-            let f = self.instance.get_typed_func::<P, R>(&mut self.store, name)?;
+            let f = self
+                .instance
+                .get_typed_func::<P, R>(&mut self.store, name)?;
             f.call(&mut self.store, params)
         }
     }
@@ -251,18 +323,27 @@ mod wasmtime_host {
             Ok(self.call::<(), (u32,)>("wasmrust-test-count", ())?.0)
         }
         fn name(&mut self, index: u32) -> Result<String> {
-            Ok(self.call::<(u32,), (String,)>("wasmrust-test-name", (index,))?.0)
+            Ok(self
+                .call::<(u32,), (String,)>("wasmrust-test-name", (index,))?
+                .0)
         }
         fn flags(&mut self, index: u32) -> Result<u32> {
-            Ok(self.call::<(u32,), (u32,)>("wasmrust-test-flags", (index,))?.0)
+            Ok(self
+                .call::<(u32,), (u32,)>("wasmrust-test-flags", (index,))?
+                .0)
         }
         fn run(&mut self, index: u32) -> Result<Outcome> {
             match self.call::<(u32,), ()>("wasmrust-test-run", (index,)) {
                 Ok(()) => Ok(Outcome::Returned),
-                Err(e) => match (e.downcast_ref::<wasmtime::Trap>(), self.store.data_mut().panic.take()) {
+                Err(e) => match (
+                    e.downcast_ref::<wasmtime::Trap>(),
+                    self.store.data_mut().panic.take(),
+                ) {
                     (Some(_), Some(message)) => Ok(Outcome::Trapped(message)),
                     (Some(trap), None) => Ok(Outcome::Trapped(format!("trapped: {trap}"))),
-                    (None, _) => Err(anyhow::Error::from(e).context("calling `wasmrust-test-run` failed")),
+                    (None, _) => {
+                        Err(anyhow::Error::from(e).context("calling `wasmrust-test-run` failed"))
+                    }
                 },
             }
         }
@@ -306,19 +387,26 @@ mod wasmi_host {
             .map_err(|e| anyhow!("wasmi rejects `{}`: {e}", path.display()))?;
         let mut linker = Linker::<Host>::new(&engine);
         linker
-            .func_wrap("$root", "report-panic", |mut caller: Caller<'_, Host>, ptr: u32, len: u32| {
-                let message = match caller.get_export("memory") {
-                    Some(Extern::Memory(memory)) => {
-                        let mut buf = vec![0; len as usize];
-                        match memory.read(&caller, ptr as usize, &mut buf) {
-                            Ok(()) => String::from_utf8_lossy(&buf).into_owned(),
-                            Err(e) => format!("(the panic message at {ptr}+{len} is out of bounds: {e})"),
+            .func_wrap(
+                "$root",
+                "report-panic",
+                |mut caller: Caller<'_, Host>, ptr: u32, len: u32| {
+                    let message = match caller.get_export("memory") {
+                        Some(Extern::Memory(memory)) => {
+                            let mut buf = vec![0; len as usize];
+                            match memory.read(&caller, ptr as usize, &mut buf) {
+                                Ok(()) => String::from_utf8_lossy(&buf).into_owned(),
+                                Err(e) => format!(
+                                    "(the panic message at {ptr}+{len} is out of bounds: {e})"
+                                ),
+                            }
                         }
-                    }
-                    _ => "(the module exports no memory to read the panic message from)".to_string(),
-                };
-                caller.data_mut().panic = Some(message);
-            })
+                        _ => "(the module exports no memory to read the panic message from)"
+                            .to_string(),
+                    };
+                    caller.data_mut().panic = Some(message);
+                },
+            )
             .map_err(|e| anyhow!("{e}"))?;
         let path = path.display().to_string();
         Ok(Box::new(move || {
@@ -331,7 +419,11 @@ mod wasmi_host {
     }
 
     impl Test {
-        fn call<P: wasmi::WasmParams, R: wasmi::WasmResults>(&mut self, name: &str, params: P) -> Result<R, wasmi::Error> {
+        fn call<P: wasmi::WasmParams, R: wasmi::WasmResults>(
+            &mut self,
+            name: &str,
+            params: P,
+        ) -> Result<R, wasmi::Error> {
             let f = self.instance.get_typed_func::<P, R>(&self.store, name)?;
             f.call(&mut self.store, params)
         }
@@ -339,21 +431,32 @@ mod wasmi_host {
 
     impl Instance for Test {
         fn count(&mut self) -> Result<u32> {
-            self.call::<(), u32>("wasmrust-test-count", ()).map_err(|e| anyhow!("{e}"))
+            self.call::<(), u32>("wasmrust-test-count", ())
+                .map_err(|e| anyhow!("{e}"))
         }
         fn name(&mut self, index: u32) -> Result<String> {
-            let area = self.call::<u32, u32>("wasmrust-test-name", index).map_err(|e| anyhow!("{e}"))?;
-            let memory = self.instance.get_memory(&self.store, "memory").context("the test module exports no memory")?;
+            let area = self
+                .call::<u32, u32>("wasmrust-test-name", index)
+                .map_err(|e| anyhow!("{e}"))?;
+            let memory = self
+                .instance
+                .get_memory(&self.store, "memory")
+                .context("the test module exports no memory")?;
             let mut pair = [0u8; 8];
-            memory.read(&self.store, area as usize, &mut pair).map_err(|e| anyhow!("{e}"))?;
+            memory
+                .read(&self.store, area as usize, &mut pair)
+                .map_err(|e| anyhow!("{e}"))?;
             let ptr = u32::from_le_bytes(pair[..4].try_into().expect("4 bytes"));
             let len = u32::from_le_bytes(pair[4..].try_into().expect("4 bytes"));
             let mut name = vec![0; len as usize];
-            memory.read(&self.store, ptr as usize, &mut name).map_err(|e| anyhow!("{e}"))?;
+            memory
+                .read(&self.store, ptr as usize, &mut name)
+                .map_err(|e| anyhow!("{e}"))?;
             String::from_utf8(name).context("a test name is not UTF-8")
         }
         fn flags(&mut self, index: u32) -> Result<u32> {
-            self.call::<u32, u32>("wasmrust-test-flags", index).map_err(|e| anyhow!("{e}"))
+            self.call::<u32, u32>("wasmrust-test-flags", index)
+                .map_err(|e| anyhow!("{e}"))
         }
         fn run(&mut self, index: u32) -> Result<Outcome> {
             match self.call::<u32, ()>("wasmrust-test-run", index) {

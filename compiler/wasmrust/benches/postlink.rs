@@ -32,10 +32,11 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use wasm_encoder::{
-    BlockType, CodeSection, ConstExpr, CustomSection, DataSection, ElementSection, Elements, EntityType, ExportKind,
-    ExportSection, Function, FunctionSection, GlobalSection, GlobalType, ImportSection, InstructionSink, MemArg,
-    MemorySection, MemoryType, Module, NameMap, NameSection, ProducersField, ProducersSection, RefType, TableSection,
-    TableType, TypeSection, ValType,
+    BlockType, CodeSection, ConstExpr, CustomSection, DataSection, ElementSection, Elements,
+    EntityType, ExportKind, ExportSection, Function, FunctionSection, GlobalSection, GlobalType,
+    ImportSection, InstructionSink, MemArg, MemorySection, MemoryType, Module, NameMap,
+    NameSection, ProducersField, ProducersSection, RefType, TableSection, TableType, TypeSection,
+    ValType,
 };
 use wasmrust::flags::{Mode, Target, WasmFeature, module_features};
 use wasmrust::postlink::{componentize, normalize, optimize, validate};
@@ -123,7 +124,11 @@ const STACK_POINTER: u32 = 0;
 const RODATA: u32 = 1 << 20;
 
 fn mem(offset: u64, align: u32) -> MemArg {
-    MemArg { offset, align, memory_index: 0 }
+    MemArg {
+        offset,
+        align,
+        memory_index: 0,
+    }
 }
 
 /// What a body generator needs to know.
@@ -201,11 +206,17 @@ impl Body<'_> {
             }
             20..=29 => {
                 let (b, d) = (self.i32(), self.i32());
-                s.local_get(b).i32_const(0x3ffc).i32_and().i32_load(mem(u64::from(self.rng.below(64)) * 4, 2)).local_set(d);
+                s.local_get(b)
+                    .i32_const(0x3ffc)
+                    .i32_and()
+                    .i32_load(mem(u64::from(self.rng.below(64)) * 4, 2))
+                    .local_set(d);
             }
             30..=39 => {
                 let (a, v) = (self.sp, self.i32());
-                s.local_get(a).local_get(v).i32_store(mem(u64::from(self.rng.below(12)) * 4, 2));
+                s.local_get(a)
+                    .local_get(v)
+                    .i32_store(mem(u64::from(self.rng.below(12)) * 4, 2));
             }
             40..=44 => {
                 let (a, x, d) = (self.i32(), self.i64(), self.i64());
@@ -226,20 +237,43 @@ impl Body<'_> {
             45..=49 => {
                 // A byte loop over `.rodata`, as string handling compiles to.
                 let (p, n, acc) = (self.i32(), self.i32(), self.i32());
-                s.local_get(p).i32_const(0xfff).i32_and().i32_const(RODATA as i32).i32_add().local_set(p);
+                s.local_get(p)
+                    .i32_const(0xfff)
+                    .i32_and()
+                    .i32_const(RODATA as i32)
+                    .i32_add()
+                    .local_set(p);
                 s.block(BlockType::Empty).local_get(n).i32_eqz().br_if(0);
                 s.loop_(BlockType::Empty);
-                s.local_get(acc).i32_const(31).i32_mul().local_get(p).i32_load8_u(mem(0, 0)).i32_add().local_set(acc);
+                s.local_get(acc)
+                    .i32_const(31)
+                    .i32_mul()
+                    .local_get(p)
+                    .i32_load8_u(mem(0, 0))
+                    .i32_add()
+                    .local_set(acc);
                 s.local_get(p).i32_const(1).i32_add().local_set(p);
-                s.local_get(n).i32_const(-1).i32_add().local_tee(n).i32_const(0xff).i32_and().br_if(0);
+                s.local_get(n)
+                    .i32_const(-1)
+                    .i32_add()
+                    .local_tee(n)
+                    .i32_const(0xff)
+                    .i32_and()
+                    .br_if(0);
                 s.end().end();
             }
             50..=54 => {
                 let (d, v) = (self.sp, self.i32());
                 if self.rng.below(2) == 0 {
-                    s.local_get(d).local_get(v).i32_const(self.rng.below(24) as i32).memory_fill(0);
+                    s.local_get(d)
+                        .local_get(v)
+                        .i32_const(self.rng.below(24) as i32)
+                        .memory_fill(0);
                 } else {
-                    s.local_get(d).i32_const(RODATA as i32 + self.rng.below(4096) as i32).i32_const(self.rng.below(24) as i32).memory_copy(0, 0);
+                    s.local_get(d)
+                        .i32_const(RODATA as i32 + self.rng.below(4096) as i32)
+                        .i32_const(self.rng.below(24) as i32)
+                        .memory_copy(0, 0);
                 }
             }
             55..=62 => {
@@ -262,7 +296,13 @@ impl Body<'_> {
             }
             70..=79 => {
                 let (c, d) = (self.i32(), self.i32());
-                s.local_get(c).local_get(d).i32_lt_u().local_get(d).local_get(c).select().local_set(c);
+                s.local_get(c)
+                    .local_get(d)
+                    .i32_lt_u()
+                    .local_get(d)
+                    .local_get(c)
+                    .select()
+                    .local_set(c);
             }
             80..=91 => {
                 let c = self.i32();
@@ -284,7 +324,13 @@ impl Body<'_> {
                 for _ in 0..1 + self.rng.below(4) {
                     self.stmt(s, depth + 1);
                 }
-                s.local_get(n).i32_const(-1).i32_add().local_tee(n).i32_const(0x7f).i32_and().br_if(0);
+                s.local_get(n)
+                    .i32_const(-1)
+                    .i32_add()
+                    .local_tee(n)
+                    .i32_const(0x7f)
+                    .i32_and()
+                    .br_if(0);
                 s.end().end();
             }
         }
@@ -293,19 +339,43 @@ impl Body<'_> {
 
 /// One function body: rustc's shadow-stack prologue, `stmts` statements (the
 /// calls in `must_call` among them), the epilogue, and its results.
-fn body(rng: &mut Rng, ty: u32, types: &[u32], table: &[u32], callees: std::ops::Range<u32>, must_call: &[u32], stmts: u32) -> Function {
+fn body(
+    rng: &mut Rng,
+    ty: u32,
+    types: &[u32],
+    table: &[u32],
+    callees: std::ops::Range<u32>,
+    must_call: &[u32],
+    stmts: u32,
+) -> Function {
     let (params, results) = signature(ty);
     let np = params.len() as u32;
     let mut f = Function::new([(5, ValType::I32), (2, ValType::I64)]);
-    let mut i32s: Vec<u32> = (0..np).filter(|&i| params[i as usize] == ValType::I32).collect();
-    let mut i64s: Vec<u32> = (0..np).filter(|&i| params[i as usize] == ValType::I64).collect();
+    let mut i32s: Vec<u32> = (0..np)
+        .filter(|&i| params[i as usize] == ValType::I32)
+        .collect();
+    let mut i64s: Vec<u32> = (0..np)
+        .filter(|&i| params[i as usize] == ValType::I64)
+        .collect();
     i32s.extend(np + 1..np + 5);
     i64s.extend([np + 5, np + 6]);
     let sp = np;
     let frame = 16 * (1 + rng.below(8)) as i32;
-    let mut b = Body { rng, i32s, i64s, sp, types, callees, table };
+    let mut b = Body {
+        rng,
+        i32s,
+        i64s,
+        sp,
+        types,
+        callees,
+        table,
+    };
     let mut s = f.instructions();
-    s.global_get(STACK_POINTER).i32_const(frame).i32_sub().local_tee(sp).global_set(STACK_POINTER);
+    s.global_get(STACK_POINTER)
+        .i32_const(frame)
+        .i32_sub()
+        .local_tee(sp)
+        .global_set(STACK_POINTER);
     let mut calls = must_call.iter().copied().peekable();
     for i in 0..stmts {
         if calls.peek().is_some() && b.rng.below(stmts - i) < must_call.len() as u32 {
@@ -317,7 +387,10 @@ fn body(rng: &mut Rng, ty: u32, types: &[u32], table: &[u32], callees: std::ops:
     for callee in calls {
         b.call(&mut s, callee);
     }
-    s.local_get(sp).i32_const(frame).i32_add().global_set(STACK_POINTER);
+    s.local_get(sp)
+        .i32_const(frame)
+        .i32_add()
+        .global_set(STACK_POINTER);
     for r in results {
         match r {
             ValType::I64 => s.local_get(b.i64()),
@@ -330,10 +403,42 @@ fn body(rng: &mut Rng, ty: u32, types: &[u32], table: &[u32], callees: std::ops:
 
 /// A legacy-mangled Rust symbol, as rustc names functions.
 fn rust_name(rng: &mut Rng, i: u32) -> String {
-    const CRATES: [&str; 8] = ["core", "alloc", "std", "serde_json", "demo", "hashbrown", "numbers", "wit_bindgen"];
-    const MODS: [&str; 10] = ["fmt", "str", "slice", "vec", "collections", "iter", "io", "text", "sort", "de"];
-    const ITEMS: [&str; 12] =
-        ["pad", "write_str", "next", "from_iter", "extend", "fold", "insert", "reserve_for_push", "split_whitespace", "cmp", "deserialize_any", "fmt"];
+    const CRATES: [&str; 8] = [
+        "core",
+        "alloc",
+        "std",
+        "serde_json",
+        "demo",
+        "hashbrown",
+        "numbers",
+        "wit_bindgen",
+    ];
+    const MODS: [&str; 10] = [
+        "fmt",
+        "str",
+        "slice",
+        "vec",
+        "collections",
+        "iter",
+        "io",
+        "text",
+        "sort",
+        "de",
+    ];
+    const ITEMS: [&str; 12] = [
+        "pad",
+        "write_str",
+        "next",
+        "from_iter",
+        "extend",
+        "fold",
+        "insert",
+        "reserve_for_push",
+        "split_whitespace",
+        "cmp",
+        "deserialize_any",
+        "fmt",
+    ];
     let parts = [
         rng.pick(&CRATES).to_string(),
         rng.pick(&MODS).to_string(),
@@ -382,7 +487,13 @@ fn large_module(funcs: u32) -> Vec<u8> {
 
     let n_table = table.len() as u64 + 1;
     let mut tables = TableSection::new();
-    tables.table(TableType { element_type: RefType::FUNCREF, table64: false, minimum: n_table, maximum: Some(n_table), shared: false });
+    tables.table(TableType {
+        element_type: RefType::FUNCREF,
+        table64: false,
+        minimum: n_table,
+        maximum: Some(n_table),
+        shared: false,
+    });
     m.section(&tables);
 
     let rodata = rodata(&mut rng, 192 * 1024);
@@ -390,11 +501,21 @@ fn large_module(funcs: u32) -> Vec<u8> {
     let heap_base = (data_end + 15) & !15;
     let pages = u64::from(heap_base.div_ceil(65536)) + 1;
     let mut mems = MemorySection::new();
-    mems.memory(MemoryType { minimum: pages, maximum: None, memory64: false, shared: false, page_size_log2: None });
+    mems.memory(MemoryType {
+        minimum: pages,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
     m.section(&mems);
 
     let mut globals = GlobalSection::new();
-    let g = |mutable| GlobalType { val_type: ValType::I32, mutable, shared: false };
+    let g = |mutable| GlobalType {
+        val_type: ValType::I32,
+        mutable,
+        shared: false,
+    };
     globals.global(g(true), &ConstExpr::i32_const(RODATA as i32));
     globals.global(g(false), &ConstExpr::i32_const(data_end as i32));
     globals.global(g(false), &ConstExpr::i32_const(heap_base as i32));
@@ -411,20 +532,47 @@ fn large_module(funcs: u32) -> Vec<u8> {
     m.section(&exports);
 
     let mut elems = ElementSection::new();
-    elems.active(None, &ConstExpr::i32_const(1), Elements::Functions(table.clone().into()));
+    elems.active(
+        None,
+        &ConstExpr::i32_const(1),
+        Elements::Functions(table.clone().into()),
+    );
     m.section(&elems);
 
     let mut code = CodeSection::new();
     let internal = |k: u32| FIRST_INTERNAL + k;
     // cabi_realloc and the exports: small bodies that call into the tree.
     for f in NI..FIRST_INTERNAL {
-        let roots: Vec<u32> = (0..3).map(|_| internal(rng.below(funcs.min(64)))).chain([internal(0)]).collect();
-        code.function(&body(&mut rng, types[f as usize], &types, &table, internal(0)..total, &roots, 6));
+        let roots: Vec<u32> = (0..3)
+            .map(|_| internal(rng.below(funcs.min(64))))
+            .chain([internal(0)])
+            .collect();
+        code.function(&body(
+            &mut rng,
+            types[f as usize],
+            &types,
+            &table,
+            internal(0)..total,
+            &roots,
+            6,
+        ));
     }
     for k in 0..funcs {
-        let children: Vec<u32> = [2 * k + 1, 2 * k + 2].into_iter().filter(|&c| c < funcs).map(internal).collect();
+        let children: Vec<u32> = [2 * k + 1, 2 * k + 2]
+            .into_iter()
+            .filter(|&c| c < funcs)
+            .map(internal)
+            .collect();
         let stmts = 4 + rng.below(28);
-        code.function(&body(&mut rng, types[internal(k) as usize], &types, &table, internal(k + 1)..total, &children, stmts));
+        code.function(&body(
+            &mut rng,
+            types[internal(k) as usize],
+            &types,
+            &table,
+            internal(k + 1)..total,
+            &children,
+            stmts,
+        ));
     }
     m.section(&code);
 
@@ -435,7 +583,14 @@ fn large_module(funcs: u32) -> Vec<u8> {
     // Custom sections, in rustc + wasm-ld's order.
     let mut names = NameMap::new();
     for (i, (name, _)) in IMPORTS.iter().enumerate() {
-        names.append(i as u32, &format!("_ZN4wasi13lib_generated22wasi_snapshot_preview15{}{name}17h{:016x}E", name.len(), rng.next()));
+        names.append(
+            i as u32,
+            &format!(
+                "_ZN4wasi13lib_generated22wasi_snapshot_preview15{}{name}17h{:016x}E",
+                name.len(),
+                rng.next()
+            ),
+        );
     }
     names.append(NI, "cabi_realloc");
     for (i, (name, _)) in WORLD_EXPORTS.iter().enumerate() {
@@ -454,24 +609,49 @@ fn large_module(funcs: u32) -> Vec<u8> {
 
     let mut producers = ProducersSection::new();
     producers.field("language", ProducersField::new().value("Rust", ""));
-    producers.field("processed-by", ProducersField::new().value("rustc", "1.96.0 (Debian 1.96.0+dfsg1-1~deb12u2)"));
+    producers.field(
+        "processed-by",
+        ProducersField::new().value("rustc", "1.96.0 (Debian 1.96.0+dfsg1-1~deb12u2)"),
+    );
     m.section(&producers);
 
     // `target_features`: a linker leftover even dev drops.
     let mut tf = vec![6u8];
-    for f in ["bulk-memory", "multivalue", "mutable-globals", "nontrapping-fptoint", "reference-types", "sign-ext"] {
+    for f in [
+        "bulk-memory",
+        "multivalue",
+        "mutable-globals",
+        "nontrapping-fptoint",
+        "reference-types",
+        "sign-ext",
+    ] {
         tf.push(b'+');
         tf.push(f.len() as u8);
         tf.extend_from_slice(f.as_bytes());
     }
-    m.section(&CustomSection { name: "target_features".into(), data: tf.into() });
+    m.section(&CustomSection {
+        name: "target_features".into(),
+        data: tf.into(),
+    });
     m.finish()
 }
 
 /// `.rodata`: panic-free strings, tables, padding.
 fn rodata(rng: &mut Rng, len: usize) -> Vec<u8> {
-    const WORDS: [&str; 12] =
-        ["invalid", "utf-8", "sequence", "of", "bytes", "index", "out", "range", "for", "slice", "capacity overflow", "called `Option::unwrap()` on a `None` value"];
+    const WORDS: [&str; 12] = [
+        "invalid",
+        "utf-8",
+        "sequence",
+        "of",
+        "bytes",
+        "index",
+        "out",
+        "range",
+        "for",
+        "slice",
+        "capacity overflow",
+        "called `Option::unwrap()` on a `None` value",
+    ];
     let mut out = Vec::with_capacity(len);
     while out.len() < len {
         if rng.below(4) == 0 {
@@ -496,8 +676,12 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
-        let funcs = std::env::var("WASMRUST_BENCH_FUNCS").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_FUNCS);
-        let dir = std::env::temp_dir().join(format!("wasmrust-postlink-bench-{}", std::process::id()));
+        let funcs = std::env::var("WASMRUST_BENCH_FUNCS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_FUNCS);
+        let dir =
+            std::env::temp_dir().join(format!("wasmrust-postlink-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let bytes = large_module(funcs);
         let module = dir.join("large.wasm");
@@ -506,13 +690,29 @@ impl Fixture {
         std::fs::write(&wit, DEMO_WIT).unwrap();
         let features = module_features(TARGET, &[]);
         // Fail here, not inside a timed loop, if the generator is wrong.
-        validate::validate(&module, &bytes, Some(features.as_slice())).expect("the generated module is invalid");
-        eprintln!("postlink bench: generated module {} functions, {} bytes ({})", funcs, bytes.len(), module.display());
-        Fixture { dir, module, wit, features }
+        validate::validate(&module, &bytes, Some(features.as_slice()))
+            .expect("the generated module is invalid");
+        eprintln!(
+            "postlink bench: generated module {} functions, {} bytes ({})",
+            funcs,
+            bytes.len(),
+            module.display()
+        );
+        Fixture {
+            dir,
+            module,
+            wit,
+            features,
+        }
     }
 
     fn host(&self) -> validate::Host<'static> {
-        validate::Host { target: TARGET, label: Some(LABEL), profile: Some("wasmtime"), js_host: false }
+        validate::Host {
+            target: TARGET,
+            label: Some(LABEL),
+            profile: Some("wasmtime"),
+            js_host: false,
+        }
     }
 
     fn out(&self, name: &str) -> PathBuf {
@@ -533,15 +733,26 @@ fn len(path: &Path) -> u64 {
 fn postlink(c: &mut Criterion) {
     let fx = Fixture::new();
     let size = len(&fx.module);
-    let world = componentize::World { path: &fx.wit, name: Some("demo") };
+    let world = componentize::World {
+        path: &fx.wit,
+        name: Some("demo"),
+    };
     let features = Some(fx.features.as_slice());
-    let (dev, opt, release, component) = (fx.out("dev.wasm"), fx.out("opt.wasm"), fx.out("release.wasm"), fx.out("component.wasm"));
+    let (dev, opt, release, component) = (
+        fx.out("dev.wasm"),
+        fx.out("opt.wasm"),
+        fx.out("release.wasm"),
+        fx.out("component.wasm"),
+    );
     let scratch = fx.out("normalized.wasm");
 
     let mut g = c.benchmark_group("postlink");
     let fast = |g: &mut criterion::BenchmarkGroup<'_, _>, bytes: u64| {
         g.throughput(Throughput::Bytes(bytes));
-        g.sampling_mode(SamplingMode::Auto).sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(6));
+        g.sampling_mode(SamplingMode::Auto)
+            .sample_size(20)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(6));
     };
     fast(&mut g, size);
     g.bench_function("validate", |b| {
@@ -550,21 +761,48 @@ fn postlink(c: &mut Criterion) {
             validate::validate(&fx.module, &bytes, features).unwrap()
         })
     });
-    for (name, mode) in [("normalize/dev", Mode::Dev), ("normalize/release", Mode::Release)] {
+    for (name, mode) in [
+        ("normalize/dev", Mode::Dev),
+        ("normalize/release", Mode::Release),
+    ] {
         g.bench_function(name, |b| {
-            b.iter(|| normalize::normalize(&fx.module, black_box(&scratch), mode, features, Some(&fx.host())).unwrap())
+            b.iter(|| {
+                normalize::normalize(
+                    &fx.module,
+                    black_box(&scratch),
+                    mode,
+                    features,
+                    Some(&fx.host()),
+                )
+                .unwrap()
+            })
         });
     }
 
     // The dev pipeline's componentize input: the module, normalized for dev.
     normalize::normalize(&fx.module, &dev, Mode::Dev, features, Some(&fx.host())).unwrap();
     fast(&mut g, len(&dev));
-    g.bench_function("componentize/dev", |b| b.iter(|| componentize::componentize(&dev, black_box(&component), Some(&world)).unwrap()));
+    g.bench_function("componentize/dev", |b| {
+        b.iter(|| componentize::componentize(&dev, black_box(&component), Some(&world)).unwrap())
+    });
 
     // wasm-opt takes seconds: the fewest samples criterion allows, one iteration each.
     g.throughput(Throughput::Bytes(size));
-    g.sample_size(10).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_millis(1)).measurement_time(Duration::from_secs(1));
-    let run_opt = || optimize::optimize(&fx.module, black_box(&opt), optimize::Level::Oz, &fx.features, true, Some(&fx.host())).unwrap();
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_secs(1));
+    let run_opt = || {
+        optimize::optimize(
+            &fx.module,
+            black_box(&opt),
+            optimize::Level::Oz,
+            &fx.features,
+            true,
+            Some(&fx.host()),
+        )
+        .unwrap()
+    };
     g.bench_function("optimize/Oz-converge", |b| b.iter(run_opt));
 
     // The release pipeline's componentize input: optimized, then normalized.
@@ -584,7 +822,9 @@ fn postlink(c: &mut Criterion) {
     );
     fast(&mut g, len(&release));
     g.bench_function("componentize/release", |b| {
-        b.iter(|| componentize::componentize(&release, black_box(&component), Some(&world)).unwrap())
+        b.iter(|| {
+            componentize::componentize(&release, black_box(&component), Some(&world)).unwrap()
+        })
     });
     g.finish();
 }

@@ -58,7 +58,12 @@ pub fn parse_flags_file(name: &str, text: &str, pwd: &str) -> Result<RustcFlags>
         if line.is_empty() {
             continue;
         }
-        let bad = || anyhow::anyhow!("{name}:{}: expected `cfg=VALUE`, `check-cfg=VALUE` or `env=NAME=VALUE`, got `{line}`", i + 1);
+        let bad = || {
+            anyhow::anyhow!(
+                "{name}:{}: expected `cfg=VALUE`, `check-cfg=VALUE` or `env=NAME=VALUE`, got `{line}`",
+                i + 1
+            )
+        };
         let (key, value) = line.split_once('=').ok_or_else(bad)?;
         let value = expand_pwd(value, pwd);
         match key {
@@ -89,7 +94,8 @@ pub fn abstract_pwd(value: &str, cwd: &str) -> String {
     let mut rest = value;
     while let Some(i) = rest.find(cwd) {
         let after = &rest[i + cwd.len()..];
-        let whole = !after.starts_with(|c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        let whole =
+            !after.starts_with(|c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
         out.push_str(&rest[..i]);
         out.push_str(if whole { "${pwd}" } else { cwd });
         rest = after;
@@ -159,15 +165,22 @@ fn directive(line: &str) -> Result<Option<Directive>> {
         "rustc-cfg" => Directive::Flag(Flag::Cfg(value)),
         "rustc-check-cfg" => Directive::Flag(Flag::CheckCfg(value)),
         "rustc-env" => match value.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() => Directive::Flag(Flag::Env(k.trim().to_string(), v.to_string())),
-            _ => bail!("malformed build script instruction `{line}`: expected `rustc-env=NAME=VALUE`"),
+            Some((k, v)) if !k.trim().is_empty() => {
+                Directive::Flag(Flag::Env(k.trim().to_string(), v.to_string()))
+            }
+            _ => bail!(
+                "malformed build script instruction `{line}`: expected `rustc-env=NAME=VALUE`"
+            ),
         },
         "warning" => Directive::Warning(value),
         "error" if new_syntax => Directive::Error(value),
         "rustc-link-lib" => Directive::NativeLib(lib_name(&value)),
         "rustc-link-search" => Directive::LinkSearch(value),
         "rustc-flags" => return rustc_flags(line, &value).map(Some),
-        k if k.starts_with("rustc-link-arg") || k == "rustc-cdylib-link-arg" || k == "rustc-bin-link-arg" => {
+        k if k.starts_with("rustc-link-arg")
+            || k == "rustc-cdylib-link-arg"
+            || k == "rustc-bin-link-arg" =>
+        {
             Directive::LinkArg(k.to_string(), value)
         }
         "rerun-if-changed" | "rerun-if-env-changed" | "metadata" => return Ok(None),
@@ -191,7 +204,9 @@ fn rustc_flags(line: &str, value: &str) -> Result<Directive> {
         let (flag, arg) = match w.get(..2) {
             Some(f @ ("-l" | "-L")) if w.len() > 2 => (f, w[2..].to_string()),
             Some(f @ ("-l" | "-L")) => (f, words.next().unwrap_or_default().to_string()),
-            _ => bail!("malformed build script instruction `{line}`: only `-l` and `-L` flags are allowed"),
+            _ => bail!(
+                "malformed build script instruction `{line}`: only `-l` and `-L` flags are allowed"
+            ),
         };
         if flag == "-l" {
             return Ok(Directive::NativeLib(lib_name(&arg)));
@@ -215,7 +230,10 @@ pub struct ScriptOutput {
 /// Interprets a build script's stdout for `pkg`'s target.
 pub fn interpret(stdout: &str, pkg: &Package) -> ScriptOutput {
     let mut out = ScriptOutput::default();
-    let warn = |out: &mut ScriptOutput, msg: String| out.warnings.push(format!("warning: build script of `{}`: {msg}", pkg.name));
+    let warn = |out: &mut ScriptOutput, msg: String| {
+        out.warnings
+            .push(format!("warning: build script of `{}`: {msg}", pkg.name))
+    };
     let wasm = pkg.target != Target::Host;
     for line in stdout.lines() {
         match directive(line) {
@@ -230,15 +248,30 @@ pub fn interpret(stdout: &str, pkg: &Package) -> ScriptOutput {
                 pkg.context()
             )),
             Ok(Some(Directive::NativeLib(lib))) => out.errors.push(native_lib_error(pkg, &lib)),
-            Ok(Some(Directive::LinkSearch(dir))) if wasm => {
-                warn(&mut out, format!("ignoring link search path `{dir}`: {} links no native libraries", pkg.target))
-            }
+            Ok(Some(Directive::LinkSearch(dir))) if wasm => warn(
+                &mut out,
+                format!(
+                    "ignoring link search path `{dir}`: {} links no native libraries",
+                    pkg.target
+                ),
+            ),
             Ok(Some(Directive::LinkSearch(_))) => {}
-            Ok(Some(Directive::LinkArg(key, arg))) => {
-                warn(&mut out, format!("ignoring `{key}={arg}`: WasmRust passes no linker arguments from build scripts"))
-            }
-            Ok(Some(Directive::Unknown(key))) => warn(&mut out, format!("ignoring unknown instruction `cargo::{key}`")),
-            Err(e) => out.errors.push(format!("build script of crate `{} {}`: {e}{}", pkg.name, pkg.version, pkg.context())),
+            Ok(Some(Directive::LinkArg(key, arg))) => warn(
+                &mut out,
+                format!(
+                    "ignoring `{key}={arg}`: WasmRust passes no linker arguments from build scripts"
+                ),
+            ),
+            Ok(Some(Directive::Unknown(key))) => warn(
+                &mut out,
+                format!("ignoring unknown instruction `cargo::{key}`"),
+            ),
+            Err(e) => out.errors.push(format!(
+                "build script of crate `{} {}`: {e}{}",
+                pkg.name,
+                pkg.version,
+                pkg.context()
+            )),
         }
     }
     out
@@ -247,7 +280,10 @@ pub fn interpret(stdout: &str, pkg: &Package) -> ScriptOutput {
 /// The error for a build script that asks to link native library `lib`.
 fn native_lib_error(pkg: &Package, lib: &str) -> String {
     let why = if pkg.target == Target::Host {
-        format!("which WasmRust cannot provide for {} (host crates have no C toolchain)", pkg.target)
+        format!(
+            "which WasmRust cannot provide for {} (host crates have no C toolchain)",
+            pkg.target
+        )
     } else {
         format!("which cannot exist for {}", pkg.target)
     };
@@ -290,7 +326,11 @@ fn version_parts(version: &str) -> Result<[String; 4]> {
     let core = version.split('+').next().unwrap_or_default();
     let (core, pre) = core.split_once('-').unwrap_or((core, ""));
     let nums: Vec<&str> = core.split('.').collect();
-    if nums.len() != 3 || nums.iter().any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit())) {
+    if nums.len() != 3
+        || nums
+            .iter()
+            .any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
+    {
         bail!("invalid package version `{version}`: expected MAJOR.MINOR.PATCH[-PRE][+BUILD]");
     }
     Ok([nums[0].into(), nums[1].into(), nums[2].into(), pre.into()])
@@ -337,13 +377,26 @@ const HOST: &str = "x86_64-unknown-linux-gnu";
 
 impl BuildScript {
     fn package(&self) -> Package<'_> {
-        Package { name: &self.pkg_name, version: &self.pkg_version, target: self.target, context: self.context.as_deref() }
+        Package {
+            name: &self.pkg_name,
+            version: &self.pkg_version,
+            target: self.target,
+            context: self.context.as_deref(),
+        }
     }
 
     /// The `rustc --print cfg` arguments for the target as the crate is compiled.
     fn print_cfg_args(&self) -> Vec<String> {
-        let on = if debug_assertions(self.target, self.mode) { "on" } else { "off" };
-        let mut a = vec!["--print=cfg".to_string(), format!("--target={}", self.target), format!("-Cdebug-assertions={on}")];
+        let on = if debug_assertions(self.target, self.mode) {
+            "on"
+        } else {
+            "off"
+        };
+        let mut a = vec![
+            "--print=cfg".to_string(),
+            format!("--target={}", self.target),
+            format!("-Cdebug-assertions={on}"),
+        ];
         if self.target != Target::Host {
             a.push("-Cpanic=abort".into());
         }
@@ -370,17 +423,34 @@ impl BuildScript {
         set("CARGO_MANIFEST_DIR", &manifest_dir);
         set("CARGO_PKG_NAME", &self.pkg_name);
         set("CARGO_PKG_VERSION", &self.pkg_version);
-        for (k, v) in [("MAJOR", major), ("MINOR", minor), ("PATCH", patch), ("PRE", pre)] {
+        for (k, v) in [
+            ("MAJOR", major),
+            ("MINOR", minor),
+            ("PATCH", patch),
+            ("PRE", pre),
+        ] {
             set(&format!("CARGO_PKG_VERSION_{k}"), &v);
         }
-        for k in ["AUTHORS", "DESCRIPTION", "HOMEPAGE", "REPOSITORY", "LICENSE", "LICENSE_FILE", "RUST_VERSION", "README"] {
+        for k in [
+            "AUTHORS",
+            "DESCRIPTION",
+            "HOMEPAGE",
+            "REPOSITORY",
+            "LICENSE",
+            "LICENSE_FILE",
+            "RUST_VERSION",
+            "README",
+        ] {
             set(&format!("CARGO_PKG_{k}"), "");
         }
         if let Some(links) = &self.links {
             set("CARGO_MANIFEST_LINKS", links);
         }
         for f in &self.features {
-            set(&format!("CARGO_FEATURE_{}", f.to_uppercase().replace('-', "_")), "1");
+            set(
+                &format!("CARGO_FEATURE_{}", f.to_uppercase().replace('-', "_")),
+                "1",
+            );
         }
         for (k, v) in &cfg {
             set(k, v);
@@ -389,7 +459,16 @@ impl BuildScript {
         set("TARGET", &self.target.to_string());
         set("HOST", HOST);
         set("NUM_JOBS", "1");
-        set("OPT_LEVEL", if !wasm { "1" } else if release { "z" } else { "0" });
+        set(
+            "OPT_LEVEL",
+            if !wasm {
+                "1"
+            } else if release {
+                "z"
+            } else {
+                "0"
+            },
+        );
         set("DEBUG", "false");
         set("PROFILE", if release { "release" } else { "debug" });
         set("RUSTC", &abs(&self.rustc));
@@ -414,9 +493,11 @@ pub fn run(bs: &BuildScript) -> Result<()> {
     check_out_dir(bs, &cwd, &out_dir)?;
     crate::io::ensure_not_input(&bs.flags_out, &[&bs.script, &bs.rustc])?;
     if out_dir.exists() {
-        std::fs::remove_dir_all(&out_dir).with_context(|| format!("failed to empty `{}`", bs.out_dir.display()))?;
+        std::fs::remove_dir_all(&out_dir)
+            .with_context(|| format!("failed to empty `{}`", bs.out_dir.display()))?;
     }
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("failed to create `{}`", bs.out_dir.display()))?;
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("failed to create `{}`", bs.out_dir.display()))?;
     let cfg = print_cfg(bs, &cwd)?;
     let env = bs.env(&cwd, cfg_env(&cfg))?;
     let script = cwd.join(&bs.script);
@@ -427,11 +508,20 @@ pub fn run(bs: &BuildScript) -> Result<()> {
         .stdin(Stdio::null())
         .output()
         .with_context(|| {
-            format!("failed to run build script `{}` of crate `{} {}`{}", bs.script.display(), pkg.name, pkg.version, pkg.context())
+            format!(
+                "failed to run build script `{}` of crate `{} {}`{}",
+                bs.script.display(),
+                pkg.name,
+                pkg.version,
+                pkg.context()
+            )
         })?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
-        let status = output.status.code().map_or_else(|| output.status.to_string(), |c| format!("exit status {c}"));
+        let status = output
+            .status
+            .code()
+            .map_or_else(|| output.status.to_string(), |c| format!("exit status {c}"));
         bail!(
             "build script of crate `{} {}` failed for {} ({status}){}\n--- stderr (last {TAIL} lines) ---\n{}--- stdout (last {TAIL} lines) ---\n{}",
             pkg.name,
@@ -449,7 +539,10 @@ pub fn run(bs: &BuildScript) -> Result<()> {
     if !result.errors.is_empty() {
         bail!("{}", result.errors.join("\n"));
     }
-    crate::io::write_atomic(&bs.flags_out, flags_file(&result.flags, &cwd.to_string_lossy()).as_bytes())
+    crate::io::write_atomic(
+        &bs.flags_out,
+        flags_file(&result.flags, &cwd.to_string_lossy()).as_bytes(),
+    )
 }
 
 /// `OUT_DIR` is emptied before the script runs: refuse one that is, or holds,
@@ -460,7 +553,13 @@ fn check_out_dir(bs: &BuildScript, cwd: &Path, out_dir: &Path) -> Result<()> {
     let Ok(out) = out_dir.canonicalize() else {
         return Ok(()); // not there yet: nothing to empty
     };
-    let mut inputs: Vec<&Path> = vec![cwd, &bs.script, &bs.rustc, &bs.library_path, &bs.manifest_dir];
+    let mut inputs: Vec<&Path> = vec![
+        cwd,
+        &bs.script,
+        &bs.rustc,
+        &bs.library_path,
+        &bs.manifest_dir,
+    ];
     inputs.extend(bs.sysroot.as_deref());
     for input in inputs {
         if let Ok(real) = cwd.join(input).canonicalize()
@@ -485,7 +584,10 @@ const TAIL: usize = 40;
 /// The last [`TAIL`] lines of `text`, each ending in a newline.
 fn tail(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(TAIL)..].iter().map(|l| format!("{l}\n")).collect()
+    lines[lines.len().saturating_sub(TAIL)..]
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 /// `rustc --print cfg` for the crate's target, with debug assertions and
@@ -499,7 +601,12 @@ fn print_cfg(bs: &BuildScript, cwd: &Path) -> Result<String> {
         .env("PATH", "/usr/bin:/bin")
         .stdin(Stdio::null())
         .output()
-        .with_context(|| format!("failed to run rustc at `{}` (is the pinned toolchain installed?)", bs.rustc.display()))?;
+        .with_context(|| {
+            format!(
+                "failed to run rustc at `{}` (is the pinned toolchain installed?)",
+                bs.rustc.display()
+            )
+        })?;
     if !output.status.success() {
         bail!(
             "`{} --print=cfg --target={}` failed ({}):\n{}",
@@ -517,7 +624,12 @@ mod tests {
     use super::*;
 
     fn pkg(target: Target) -> Package<'static> {
-        Package { name: "zmij", version: "1.0.23", target, context: Some("third-party crate zmij 1.0.23, needed by: app -> zmij") }
+        Package {
+            name: "zmij",
+            version: "1.0.23",
+            target,
+            context: Some("third-party crate zmij 1.0.23, needed by: app -> zmij"),
+        }
     }
 
     fn d(line: &str) -> Option<Directive> {
@@ -526,23 +638,62 @@ mod tests {
 
     #[test]
     fn directives_parse_like_cargo_in_both_syntaxes() {
-        assert_eq!(d("cargo:rustc-cfg=has_i128"), Some(Directive::Flag(Flag::Cfg("has_i128".into()))));
-        assert_eq!(d("cargo::rustc-cfg=kind=\"fast\" "), Some(Directive::Flag(Flag::Cfg("kind=\"fast\"".into()))));
+        assert_eq!(
+            d("cargo:rustc-cfg=has_i128"),
+            Some(Directive::Flag(Flag::Cfg("has_i128".into())))
+        );
+        assert_eq!(
+            d("cargo::rustc-cfg=kind=\"fast\" "),
+            Some(Directive::Flag(Flag::Cfg("kind=\"fast\"".into())))
+        );
         assert_eq!(
             d("cargo::rustc-check-cfg=cfg(has_i128)"),
             Some(Directive::Flag(Flag::CheckCfg("cfg(has_i128)".into())))
         );
-        assert_eq!(d("cargo:rustc-env=GIT=a=b"), Some(Directive::Flag(Flag::Env("GIT".into(), "a=b".into()))));
+        assert_eq!(
+            d("cargo:rustc-env=GIT=a=b"),
+            Some(Directive::Flag(Flag::Env("GIT".into(), "a=b".into())))
+        );
         assert_eq!(d("cargo::error=no"), Some(Directive::Error("no".into())));
-        assert_eq!(d("cargo:rustc-link-lib=static:+whole-archive=ssl:ssl3"), Some(Directive::NativeLib("ssl".into())));
-        assert_eq!(d("cargo:rustc-flags=-L /x -lz"), Some(Directive::NativeLib("z".into())));
-        assert_eq!(d("cargo:rustc-flags=-L /x"), Some(Directive::LinkSearch("/x".into())));
-        assert_eq!(d("cargo::rustc-link-arg-bins=-zfoo"), Some(Directive::LinkArg("rustc-link-arg-bins".into(), "-zfoo".into())));
-        assert_eq!(d("cargo::frobnicate=1"), Some(Directive::Unknown("frobnicate".into())));
-        for ignored in ["cargo:rerun-if-changed=build.rs", "cargo::metadata=root=/x", "cargo:root=/x", "cargo:error=legacy metadata", "hello", "cargo:novalue"] {
+        assert_eq!(
+            d("cargo:rustc-link-lib=static:+whole-archive=ssl:ssl3"),
+            Some(Directive::NativeLib("ssl".into()))
+        );
+        assert_eq!(
+            d("cargo:rustc-flags=-L /x -lz"),
+            Some(Directive::NativeLib("z".into()))
+        );
+        assert_eq!(
+            d("cargo:rustc-flags=-L /x"),
+            Some(Directive::LinkSearch("/x".into()))
+        );
+        assert_eq!(
+            d("cargo::rustc-link-arg-bins=-zfoo"),
+            Some(Directive::LinkArg(
+                "rustc-link-arg-bins".into(),
+                "-zfoo".into()
+            ))
+        );
+        assert_eq!(
+            d("cargo::frobnicate=1"),
+            Some(Directive::Unknown("frobnicate".into()))
+        );
+        for ignored in [
+            "cargo:rerun-if-changed=build.rs",
+            "cargo::metadata=root=/x",
+            "cargo:root=/x",
+            "cargo:error=legacy metadata",
+            "hello",
+            "cargo:novalue",
+        ] {
             assert_eq!(d(ignored), None, "{ignored}");
         }
-        for bad in ["cargo:rustc-env=NOVALUE", "cargo::rustc-env==x", "cargo::novalue", "cargo:rustc-flags=-O"] {
+        for bad in [
+            "cargo:rustc-env=NOVALUE",
+            "cargo::rustc-env==x",
+            "cargo::novalue",
+            "cargo:rustc-flags=-O",
+        ] {
             assert!(directive(bad).is_err(), "{bad}");
         }
     }
@@ -553,31 +704,64 @@ mod tests {
             "building\ncargo:rustc-cfg=a\ncargo::warning=old compiler\ncargo::rustc-env=X=1\ncargo:rustc-check-cfg=cfg(a)\ncargo:rustc-link-search=/usr/lib\n",
             &pkg(Target::Wasm32v1None),
         );
-        assert_eq!(out.flags, vec![Flag::Cfg("a".into()), Flag::Env("X".into(), "1".into()), Flag::CheckCfg("cfg(a)".into())]);
+        assert_eq!(
+            out.flags,
+            vec![
+                Flag::Cfg("a".into()),
+                Flag::Env("X".into(), "1".into()),
+                Flag::CheckCfg("cfg(a)".into())
+            ]
+        );
         assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
-        assert_eq!(out.warnings[0], "warning: build script of `zmij`: old compiler");
-        assert!(out.warnings[1].contains("/usr/lib") && out.warnings[1].contains("wasm32v1-none"), "{:?}", out.warnings);
+        assert_eq!(
+            out.warnings[0],
+            "warning: build script of `zmij`: old compiler"
+        );
+        assert!(
+            out.warnings[1].contains("/usr/lib") && out.warnings[1].contains("wasm32v1-none"),
+            "{:?}",
+            out.warnings
+        );
         assert!(out.errors.is_empty());
-        assert!(interpret("cargo:rustc-link-search=/usr/lib\n", &pkg(Target::Host)).warnings.is_empty());
+        assert!(
+            interpret("cargo:rustc-link-search=/usr/lib\n", &pkg(Target::Host))
+                .warnings
+                .is_empty()
+        );
     }
 
     #[test]
     fn native_libraries_and_script_errors_fail_with_context() {
-        let out = interpret("cargo:rustc-link-lib=dylib=ssl\ncargo::error=needs OpenSSL\n", &pkg(Target::Wasm32Wasip2));
+        let out = interpret(
+            "cargo:rustc-link-lib=dylib=ssl\ncargo::error=needs OpenSSL\n",
+            &pkg(Target::Wasm32Wasip2),
+        );
         assert_eq!(out.errors.len(), 2);
         assert_eq!(
             out.errors[0],
             "crate `zmij 1.0.23` links native library `ssl` (its build script asks for it), which cannot exist for wasm32-wasip2; \
              third-party crate zmij 1.0.23, needed by: app -> zmij; use a pure-Rust alternative or disable the feature that needs it"
         );
-        assert!(out.errors[1].contains("reported an error for wasm32-wasip2: needs OpenSSL; third-party"), "{}", out.errors[1]);
+        assert!(
+            out.errors[1]
+                .contains("reported an error for wasm32-wasip2: needs OpenSSL; third-party"),
+            "{}",
+            out.errors[1]
+        );
         let host = interpret("cargo:rustc-link-lib=z\n", &pkg(Target::Host));
-        assert!(host.errors[0].contains("native library `z`") && host.errors[0].contains("x86_64-unknown-linux-gnu"), "{:?}", host.errors);
+        assert!(
+            host.errors[0].contains("native library `z`")
+                && host.errors[0].contains("x86_64-unknown-linux-gnu"),
+            "{:?}",
+            host.errors
+        );
     }
 
     #[test]
     fn print_cfg_becomes_cargo_cfg_variables() {
-        let env = cfg_env("debug_assertions\npanic=\"abort\"\ntarget_abi=\"\"\ntarget_feature=\"bulk-memory\"\ntarget_feature=\"sign-ext\"\nunix\n");
+        let env = cfg_env(
+            "debug_assertions\npanic=\"abort\"\ntarget_abi=\"\"\ntarget_feature=\"bulk-memory\"\ntarget_feature=\"sign-ext\"\nunix\n",
+        );
         let want = [
             ("CARGO_CFG_DEBUG_ASSERTIONS", ""),
             ("CARGO_CFG_PANIC", "abort"),
@@ -585,7 +769,10 @@ mod tests {
             ("CARGO_CFG_TARGET_FEATURE", "bulk-memory,sign-ext"),
             ("CARGO_CFG_UNIX", ""),
         ];
-        assert_eq!(env, want.map(|(k, v)| (k.to_string(), v.to_string())).to_vec());
+        assert_eq!(
+            env,
+            want.map(|(k, v)| (k.to_string(), v.to_string())).to_vec()
+        );
     }
 
     #[test]
@@ -597,13 +784,21 @@ mod tests {
             Flag::Env("NEAR".into(), "/exec/rootless".into()),
         ];
         let text = flags_file(&flags, "/exec/root");
-        assert_eq!(text, "cfg=x\ncheck-cfg=cfg(x)\nenv=GEN=${pwd}/bazel-out/out/gen.rs\nenv=NEAR=/exec/rootless\n");
+        assert_eq!(
+            text,
+            "cfg=x\ncheck-cfg=cfg(x)\nenv=GEN=${pwd}/bazel-out/out/gen.rs\nenv=NEAR=/exec/rootless\n"
+        );
         let back = parse_flags_file("f", &format!("\n{text}"), "/other").unwrap();
         assert_eq!(back.cfgs, vec!["x"]);
         assert_eq!(back.check_cfgs, vec!["cfg(x)"]);
-        assert_eq!(back.env[0], ("GEN".to_string(), "/other/bazel-out/out/gen.rs".to_string()));
+        assert_eq!(
+            back.env[0],
+            ("GEN".to_string(), "/other/bazel-out/out/gen.rs".to_string())
+        );
         for bad in ["link-lib=z", "cfg", "env=NOVALUE", "env==1"] {
-            let e = parse_flags_file("out/x.flags", &format!("cfg=a\n{bad}\n"), "/p").unwrap_err().to_string();
+            let e = parse_flags_file("out/x.flags", &format!("cfg=a\n{bad}\n"), "/p")
+                .unwrap_err()
+                .to_string();
             assert!(e.starts_with("out/x.flags:2: ") && e.contains(bad), "{e}");
         }
     }
@@ -631,11 +826,20 @@ mod tests {
     #[test]
     fn script_environment_is_cargos() {
         let bs = script(Target::Wasm32v1None, Mode::Release);
-        let env: BTreeMap<String, String> =
-            bs.env(Path::new("/e"), vec![("CARGO_CFG_PANIC".into(), "abort".into())]).unwrap().into_iter().collect();
+        let env: BTreeMap<String, String> = bs
+            .env(
+                Path::new("/e"),
+                vec![("CARGO_CFG_PANIC".into(), "abort".into())],
+            )
+            .unwrap()
+            .into_iter()
+            .collect();
         let want = [
             ("CARGO_MANIFEST_DIR", "/e/external/crates/zmij-1.0.23"),
-            ("CARGO_MANIFEST_PATH", "/e/external/crates/zmij-1.0.23/Cargo.toml"),
+            (
+                "CARGO_MANIFEST_PATH",
+                "/e/external/crates/zmij-1.0.23/Cargo.toml",
+            ),
             ("CARGO_PKG_VERSION_PATCH", "23"),
             ("CARGO_PKG_VERSION_PRE", "rc.1"),
             ("CARGO_FEATURE_NO_PANIC", "1"),
@@ -646,35 +850,74 @@ mod tests {
             ("OPT_LEVEL", "z"),
             ("PROFILE", "release"),
             ("RUSTC", "/e/external/wasm_toolchain/bin/rustc"),
-            ("CARGO_ENCODED_RUSTFLAGS", "--remap-path-prefix=/e=.\u{1f}--sysroot=/e/external/wasm_toolchain/host"),
+            (
+                "CARGO_ENCODED_RUSTFLAGS",
+                "--remap-path-prefix=/e=.\u{1f}--sysroot=/e/external/wasm_toolchain/host",
+            ),
             ("LD_LIBRARY_PATH", "/e/external/wasm_toolchain/lib"),
             ("GEN", "/e/gen"),
         ];
         for (k, v) in want {
             assert_eq!(env.get(k).map(String::as_str), Some(v), "{k}");
         }
-        for absent in ["RUSTDOC", "RUSTC_LINKER", "CARGO_MAKEFLAGS", "CARGO_MANIFEST_LINKS", "HOME"] {
+        for absent in [
+            "RUSTDOC",
+            "RUSTC_LINKER",
+            "CARGO_MAKEFLAGS",
+            "CARGO_MANIFEST_LINKS",
+            "HOME",
+        ] {
             assert!(!env.contains_key(absent), "{absent}");
         }
         let dev = script(Target::Wasm32v1None, Mode::Dev);
-        let dev: BTreeMap<_, _> = dev.env(Path::new("/e"), vec![]).unwrap().into_iter().collect();
-        assert_eq!((dev["OPT_LEVEL"].as_str(), dev["PROFILE"].as_str()), ("0", "debug"));
+        let dev: BTreeMap<_, _> = dev
+            .env(Path::new("/e"), vec![])
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert_eq!(
+            (dev["OPT_LEVEL"].as_str(), dev["PROFILE"].as_str()),
+            ("0", "debug")
+        );
         let mut bad = script(Target::Host, Mode::Dev);
         bad.pkg_version = "1.0".into();
-        assert!(bad.env(Path::new("/e"), vec![]).unwrap_err().to_string().contains("invalid package version `1.0`"));
+        assert!(
+            bad.env(Path::new("/e"), vec![])
+                .unwrap_err()
+                .to_string()
+                .contains("invalid package version `1.0`")
+        );
     }
 
     #[test]
     fn print_cfg_matches_how_the_crate_is_compiled() {
         let wasm = script(Target::Wasm32Wasip1, Mode::Release).print_cfg_args();
-        assert_eq!(wasm, ["--print=cfg", "--target=wasm32-wasip1", "-Cdebug-assertions=off", "-Cpanic=abort"]);
+        assert_eq!(
+            wasm,
+            [
+                "--print=cfg",
+                "--target=wasm32-wasip1",
+                "-Cdebug-assertions=off",
+                "-Cpanic=abort"
+            ]
+        );
         let host = script(Target::Host, Mode::Release).print_cfg_args();
-        assert_eq!(host, ["--print=cfg", "--target=x86_64-unknown-linux-gnu", "-Cdebug-assertions=on"]);
+        assert_eq!(
+            host,
+            [
+                "--print=cfg",
+                "--target=x86_64-unknown-linux-gnu",
+                "-Cdebug-assertions=on"
+            ]
+        );
     }
 
     #[test]
     fn pwd_is_abstracted_only_as_a_whole_prefix() {
-        assert_eq!(abstract_pwd("/e/x:/e:/ex/y:-I/e/z", "/e"), "${pwd}/x:${pwd}:/ex/y:-I${pwd}/z");
+        assert_eq!(
+            abstract_pwd("/e/x:/e:/ex/y:-I/e/z", "/e"),
+            "${pwd}/x:${pwd}:/ex/y:-I${pwd}/z"
+        );
         assert_eq!(tail(&"x\n".repeat(100)).lines().count(), TAIL);
     }
 }

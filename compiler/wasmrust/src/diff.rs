@@ -91,7 +91,11 @@ fn section_name(payload: &Payload<'_>, id: u8) -> String {
 
 /// Reads the section and function layout of a module or component.
 pub(crate) fn layout(bytes: &[u8]) -> Result<Layout> {
-    let mut l = Layout { sections: Vec::new(), functions: Vec::new(), names: BTreeMap::new() };
+    let mut l = Layout {
+        sections: Vec::new(),
+        functions: Vec::new(),
+        names: BTreeMap::new(),
+    };
     let mut imported = 0u32;
     let mut next = 0u32;
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -105,16 +109,22 @@ pub(crate) fn layout(bytes: &[u8]) -> Result<Layout> {
             }
         }
         if let Payload::CodeSectionEntry(body) = &payload {
-            l.functions.push(Body { index: imported + next, body: body.range() });
+            l.functions.push(Body {
+                index: imported + next,
+                body: body.range(),
+            });
             next += 1;
         }
-        if let Payload::CustomSection(c) = &payload {
-            if let KnownCustom::Name(reader) = c.as_known() {
-                for name in reader.into_iter().flatten() {
-                    if let Name::Function(map) = name {
-                        for naming in map.into_iter().flatten() {
-                            l.names.insert(naming.index, format!("{:#}", rustc_demangle::demangle(naming.name)));
-                        }
+        if let Payload::CustomSection(c) = &payload
+            && let KnownCustom::Name(reader) = c.as_known()
+        {
+            for name in reader.into_iter().flatten() {
+                if let Name::Function(map) = name {
+                    for naming in map.into_iter().flatten() {
+                        l.names.insert(
+                            naming.index,
+                            format!("{:#}", rustc_demangle::demangle(naming.name)),
+                        );
                     }
                 }
             }
@@ -161,29 +171,53 @@ impl Layout {
     }
 
     fn sizes(&self) -> BTreeMap<&str, usize> {
-        self.sections.iter().map(|(name, r)| (name.as_str(), r.len())).collect()
+        self.sections
+            .iter()
+            .map(|(name, r)| (name.as_str(), r.len()))
+            .collect()
     }
 }
 
 /// Compares two binaries; `None` when they are byte-identical.
 pub fn diff(a: &[u8], b: &[u8]) -> Result<Option<Difference>> {
-    let Some(first) = a.iter().zip(b).position(|(x, y)| x != y).or_else(|| (a.len() != b.len()).then(|| a.len().min(b.len())))
+    let Some(first) = a
+        .iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .or_else(|| (a.len() != b.len()).then(|| a.len().min(b.len())))
     else {
         return Ok(None);
     };
-    let (la, lb) = (layout(a).context("the first file")?, layout(b).context("the second file")?);
+    let (la, lb) = (
+        layout(a).context("the first file")?,
+        layout(b).context("the second file")?,
+    );
     let (sa, sb) = (la.sizes(), lb.sizes());
     let mut sections: Vec<SectionDelta> = sa
         .iter()
         .filter(|(name, size)| sb.get(*name) != Some(size))
-        .map(|(name, size)| SectionDelta { section: name.to_string(), size_a: Some(*size), size_b: sb.get(name).copied() })
+        .map(|(name, size)| SectionDelta {
+            section: name.to_string(),
+            size_a: Some(*size),
+            size_b: sb.get(name).copied(),
+        })
         .collect();
     sections.extend(
         sb.iter()
             .filter(|(name, _)| !sa.contains_key(*name))
-            .map(|(name, size)| SectionDelta { section: name.to_string(), size_a: None, size_b: Some(*size) }),
+            .map(|(name, size)| SectionDelta {
+                section: name.to_string(),
+                size_a: None,
+                size_b: Some(*size),
+            }),
     );
-    Ok(Some(Difference { size_a: a.len(), size_b: b.len(), first_in_a: la.locate(first), first_in_b: lb.locate(first), sections }))
+    Ok(Some(Difference {
+        size_a: a.len(),
+        size_b: b.len(),
+        first_in_a: la.locate(first),
+        first_in_b: lb.locate(first),
+        sections,
+    }))
 }
 
 fn describe(l: &Location) -> String {
@@ -211,7 +245,12 @@ pub fn report(a_name: &str, b_name: &str, d: &Difference) -> String {
     );
     for s in &d.sections {
         let show = |v: Option<usize>| v.map_or_else(|| "absent".to_string(), |n| format!("{n} B"));
-        out += &format!("  section {}: {} vs {}\n", s.section, show(s.size_a), show(s.size_b));
+        out += &format!(
+            "  section {}: {} vs {}\n",
+            s.section,
+            show(s.size_a),
+            show(s.size_b)
+        );
     }
     out
 }
@@ -245,7 +284,10 @@ mod tests {
         names.functions(&map);
         m.section(&names);
         if let Some(data) = extra_custom {
-            m.section(&CustomSection { name: "stamp".into(), data: data.into() });
+            m.section(&CustomSection {
+                name: "stamp".into(),
+                data: data.into(),
+            });
         }
         m.finish()
     }
@@ -261,18 +303,33 @@ mod tests {
         assert_eq!(d.first_in_a.section, "code");
         assert_eq!(d.first_in_a.function, Some(1));
         assert_eq!(d.first_in_a.function_name.as_deref(), Some("app::main"));
-        assert_eq!(d.first_in_a.offset_in_function, Some(2), "local count, i32.const, then the immediate");
+        assert_eq!(
+            d.first_in_a.offset_in_function,
+            Some(2),
+            "local count, i32.const, then the immediate"
+        );
         assert!(d.sections.is_empty(), "same sizes");
-        assert!(report("a.wasm", "b.wasm", &d).contains("function 1 `app::main` (+0x2 into its body)"));
+        assert!(
+            report("a.wasm", "b.wasm", &d).contains("function 1 `app::main` (+0x2 into its body)")
+        );
     }
 
     #[test]
     fn a_custom_section_change_names_the_section_and_its_sizes() {
-        let d = diff(&module(7, Some(b"2026-01-01")), &module(7, Some(b"2026-11-27T08"))).unwrap().unwrap();
+        let d = diff(
+            &module(7, Some(b"2026-01-01")),
+            &module(7, Some(b"2026-11-27T08")),
+        )
+        .unwrap()
+        .unwrap();
         // The first difference is the section's size byte, before its contents.
         assert_eq!(d.first_in_a.section, "custom \"stamp\" header");
         assert_eq!(d.first_in_a.function, None);
         assert_eq!(d.sections.len(), 1);
-        assert_eq!((d.sections[0].size_a, d.sections[0].size_b), (Some(16), Some(19)), "name length, name, data");
+        assert_eq!(
+            (d.sections[0].size_a, d.sections[0].size_b),
+            (Some(16), Some(19)),
+            "name length, name, data"
+        );
     }
 }

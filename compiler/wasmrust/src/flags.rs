@@ -41,7 +41,10 @@ impl FromStr for Target {
             Some((_, t)) => Ok(*t),
             None => {
                 let names: Vec<_> = TARGETS.iter().map(|(n, _)| *n).collect();
-                bail!("unsupported target `{s}`; supported targets: {}", names.join(", "))
+                bail!(
+                    "unsupported target `{s}`; supported targets: {}",
+                    names.join(", ")
+                )
             }
         }
     }
@@ -49,7 +52,11 @@ impl FromStr for Target {
 
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = TARGETS.iter().find(|(_, t)| t == self).map(|(n, _)| *n).unwrap_or("?");
+        let name = TARGETS
+            .iter()
+            .find(|(_, t)| t == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?");
         f.write_str(name)
     }
 }
@@ -72,7 +79,14 @@ impl Target {
         match self {
             Target::Wasm32v1None => &[MutableGlobals],
             Target::Host => &[],
-            _ => &[BulkMemory, SignExt, NontrappingFloatToInt, MutableGlobals, ReferenceTypes, Multivalue],
+            _ => &[
+                BulkMemory,
+                SignExt,
+                NontrappingFloatToInt,
+                MutableGlobals,
+                ReferenceTypes,
+                Multivalue,
+            ],
         }
     }
 }
@@ -116,7 +130,10 @@ impl FromStr for WasmFeature {
             Some((_, f)) => Ok(*f),
             None => {
                 let names: Vec<_> = FEATURE_NAMES.iter().map(|(n, _)| *n).collect();
-                bail!("unknown wasm feature `{s}`; known features: {}", names.join(", "))
+                bail!(
+                    "unknown wasm feature `{s}`; known features: {}",
+                    names.join(", ")
+                )
             }
         }
     }
@@ -124,7 +141,11 @@ impl FromStr for WasmFeature {
 
 impl fmt::Display for WasmFeature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = FEATURE_NAMES.iter().find(|(_, x)| x == self).map(|(n, _)| *n).unwrap_or("?");
+        let name = FEATURE_NAMES
+            .iter()
+            .find(|(_, x)| x == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?");
         f.write_str(name)
     }
 }
@@ -180,7 +201,9 @@ impl FromStr for Lever {
             "lto" => Ok(Lever::Lto),
             "codegen_units" => Ok(Lever::CodegenUnits),
             "optimize_for_size" => Ok(Lever::OptimizeForSize),
-            _ => bail!("unknown lever `{s}`; expected opt_level, lto, codegen_units or optimize_for_size"),
+            _ => bail!(
+                "unknown lever `{s}`; expected opt_level, lto, codegen_units or optimize_for_size"
+            ),
         }
     }
 }
@@ -212,7 +235,9 @@ impl FromStr for CrateKind {
             "cdylib" => CrateKind::Cdylib,
             "bin" => CrateKind::Bin,
             "proc-macro" => CrateKind::ProcMacro,
-            _ => bail!("unknown crate kind `{s}`; expected sysroot, lib, cdylib, bin or proc-macro"),
+            _ => {
+                bail!("unknown crate kind `{s}`; expected sysroot, lib, cdylib, bin or proc-macro")
+            }
         })
     }
 }
@@ -252,27 +277,27 @@ pub struct Memory {
 impl Memory {
     /// Rejects values the linker would reject less clearly.
     pub fn check(&self) -> Result<()> {
-        if let Some(s) = self.stack_size {
-            if s == 0 || s % 16 != 0 {
-                bail!("stack_size must be a positive multiple of 16 bytes, got {s}");
-            }
+        if let Some(s) = self.stack_size
+            && (s == 0 || s % 16 != 0)
+        {
+            bail!("stack_size must be a positive multiple of 16 bytes, got {s}");
         }
         for (name, v) in [("initial_memory", self.initial), ("max_memory", self.max)] {
-            if let Some(v) = v {
-                if v == 0 || v % PAGE != 0 {
-                    bail!("{name} must be a positive multiple of 65536 bytes (one wasm page), got {v}");
-                }
+            if let Some(v) = v
+                && (v == 0 || v % PAGE != 0)
+            {
+                bail!("{name} must be a positive multiple of 65536 bytes (one wasm page), got {v}");
             }
         }
-        if let (Some(i), Some(m)) = (self.initial, self.max) {
-            if i > m {
-                bail!("initial_memory ({i} bytes) exceeds max_memory ({m} bytes)");
-            }
+        if let (Some(i), Some(m)) = (self.initial, self.max)
+            && i > m
+        {
+            bail!("initial_memory ({i} bytes) exceeds max_memory ({m} bytes)");
         }
-        if let (Some(s), Some(m)) = (self.stack_size, self.initial.or(self.max)) {
-            if s >= m {
-                bail!("stack_size ({s} bytes) leaves no room for data in {m} bytes of memory");
-            }
+        if let (Some(s), Some(m)) = (self.stack_size, self.initial.or(self.max))
+            && s >= m
+        {
+            bail!("stack_size ({s} bytes) leaves no room for data in {m} bytes of memory");
         }
         Ok(())
     }
@@ -451,14 +476,23 @@ pub fn debug_assertions(target: Target, mode: Mode) -> bool {
 /// The full rustc argument list for `inv` (without the rustc path itself).
 pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
     if !OPT_LEVELS.contains(&inv.release_opt_level.as_str()) {
-        bail!("invalid opt-level `{}`; expected one of {}", inv.release_opt_level, OPT_LEVELS.join(", "));
+        bail!(
+            "invalid opt-level `{}`; expected one of {}",
+            inv.release_opt_level,
+            OPT_LEVELS.join(", ")
+        );
     }
     inv.check_kind()?;
     let host = inv.target == Target::Host;
-    inv.memory.check().map_err(|e| anyhow::anyhow!("crate `{}`: {e}", inv.crate_name))?;
+    inv.memory
+        .check()
+        .map_err(|e| anyhow::anyhow!("crate `{}`: {e}", inv.crate_name))?;
     // The host links with the system's `cc`; only wasm modules need rust-lld.
     if inv.kind.links() && !host && inv.linker.is_none() {
-        bail!("crate `{}` links a module but no linker was given", inv.crate_name);
+        bail!(
+            "crate `{}` links a module but no linker was given",
+            inv.crate_name
+        );
     }
     let mut a: Vec<String> = Vec::new();
     let mut push = |s: String| a.push(s);
@@ -486,7 +520,11 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
         // no message formatting, which is most of a small module's code
         // (docs/size.md measures it). The sysroot is built the same way, as
         // rustc requires one panic strategy across the crate graph.
-        let strategy = if inv.immediate_abort() { "immediate-abort" } else { "abort" };
+        let strategy = if inv.immediate_abort() {
+            "immediate-abort"
+        } else {
+            "abort"
+        };
         push(format!("-Cpanic={strategy}"));
     }
     if inv.unstable_options() && inv.kind != CrateKind::Sysroot {
@@ -507,7 +545,10 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
             if let Some(lib) = &inv.library_root {
                 push(format!("--remap-path-prefix={lib}=/rustc/library"));
             }
-            if release && !inv.lever_off(Lever::OptimizeForSize) && matches!(inv.crate_name.as_str(), "core" | "alloc") {
+            if release
+                && !inv.lever_off(Lever::OptimizeForSize)
+                && matches!(inv.crate_name.as_str(), "core" | "alloc")
+            {
                 push("--cfg=feature=\"optimize_for_size\"".into());
             }
         }
@@ -524,7 +565,10 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
     if let Some(dir) = &inv.incremental {
         // Release outputs never depend on state outside the action's inputs.
         if inv.mode != Mode::Dev || inv.kind == CrateKind::Sysroot || host {
-            bail!("crate `{}`: incremental compilation is only for first-party wasm crates in dev builds", inv.crate_name);
+            bail!(
+                "crate `{}`: incremental compilation is only for first-party wasm crates in dev builds",
+                inv.crate_name
+            );
         }
         push(format!("-Cincremental={dir}"));
     }
@@ -535,33 +579,44 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
         push("-Cstrip=debuginfo".into());
     }
     if !inv.target_features.is_empty() && !host {
-        let f: Vec<_> = inv.target_features.iter().map(|f| format!("+{f}")).collect();
+        let f: Vec<_> = inv
+            .target_features
+            .iter()
+            .map(|f| format!("+{f}"))
+            .collect();
         push(format!("-Ctarget-feature={}", f.join(",")));
     }
     if let Some(sysroot) = &inv.sysroot {
         push(format!("--sysroot={sysroot}"));
     }
-    if let Some(linker) = &inv.linker {
-        if inv.kind.links() && !host {
-            push(format!("-Clinker={linker}"));
-            for arg in inv.memory.link_args() {
-                push(arg);
+    if let Some(linker) = &inv.linker
+        && inv.kind.links()
+        && !host
+    {
+        push(format!("-Clinker={linker}"));
+        for arg in inv.memory.link_args() {
+            push(arg);
+        }
+        if inv.threads() {
+            // One shared memory, imported so every thread's instance gets the same one (and
+            // exported, so hosts find it as for any module). A shared memory needs a
+            // maximum: 1 GiB unless the target sets one (hosts reserve it, not commit it).
+            // A host starting a thread sets the new instance's stack pointer and TLS block
+            // (docs/compiler-contract.md, "Threads").
+            push("-Clink-arg=--shared-memory".into());
+            push("-Clink-arg=--import-memory".into());
+            push("-Clink-arg=--export-memory".into());
+            if inv.memory.max.is_none() {
+                push(format!("-Clink-arg=--max-memory={THREADS_MAX_MEMORY}"));
             }
-            if inv.threads() {
-                // One shared memory, imported so every thread's instance gets the same one (and
-                // exported, so hosts find it as for any module). A shared memory needs a
-                // maximum: 1 GiB unless the target sets one (hosts reserve it, not commit it).
-                // A host starting a thread sets the new instance's stack pointer and TLS block
-                // (docs/compiler-contract.md, "Threads").
-                push("-Clink-arg=--shared-memory".into());
-                push("-Clink-arg=--import-memory".into());
-                push("-Clink-arg=--export-memory".into());
-                if inv.memory.max.is_none() {
-                    push(format!("-Clink-arg=--max-memory={THREADS_MAX_MEMORY}"));
-                }
-                for sym in ["__stack_pointer", "__wasm_init_tls", "__tls_size", "__tls_align", "__tls_base"] {
-                    push(format!("-Clink-arg=--export-if-defined={sym}"));
-                }
+            for sym in [
+                "__stack_pointer",
+                "__wasm_init_tls",
+                "__tls_size",
+                "__tls_align",
+                "__tls_base",
+            ] {
+                push(format!("-Clink-arg=--export-if-defined={sym}"));
             }
         }
     }
@@ -600,7 +655,11 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
 /// The environment rustc runs with: nothing from the caller's environment
 /// except what is listed here, so TZ, LANG, HOME and the like cannot matter.
 /// Sorted by name; when `extra` sets a name twice, the last value wins.
-pub fn rustc_env(inv: &Invocation, extra: &[(String, String)], library_path: Option<&str>) -> Vec<(String, String)> {
+pub fn rustc_env(
+    inv: &Invocation,
+    extra: &[(String, String)],
+    library_path: Option<&str>,
+) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = Vec::new();
     if inv.needs_bootstrap() {
         // The standard library is built with unstable flags, as upstream does.
@@ -632,7 +691,11 @@ mod tests {
 
     fn inv(kind: CrateKind, mode: Mode) -> Invocation {
         Invocation {
-            target: if kind == CrateKind::ProcMacro { Target::Host } else { Target::Wasm32Wasip2 },
+            target: if kind == CrateKind::ProcMacro {
+                Target::Host
+            } else {
+                Target::Wasm32Wasip2
+            },
             mode,
             kind,
             crate_name: "demo".into(),
@@ -667,7 +730,13 @@ mod tests {
     #[test]
     fn release_link_is_size_tuned() {
         let a = rustc_args(&inv(CrateKind::Cdylib, Mode::Release)).unwrap();
-        for f in ["-Copt-level=z", "-Clto=fat", "-Ccodegen-units=1", "-Cpanic=immediate-abort", "-Cdebug-assertions=off"] {
+        for f in [
+            "-Copt-level=z",
+            "-Clto=fat",
+            "-Ccodegen-units=1",
+            "-Cpanic=immediate-abort",
+            "-Cdebug-assertions=off",
+        ] {
             assert!(has(&a, f), "missing {f} in {a:?}");
         }
         assert!(has(&a, "-Clinker=external/wasm_toolchain/bin/rust-lld"));
@@ -684,33 +753,67 @@ mod tests {
             }
             rustc_args(&i).unwrap()
         };
-        let all = [Lever::OptLevel, Lever::Lto, Lever::CodegenUnits, Lever::OptimizeForSize];
+        let all = [
+            Lever::OptLevel,
+            Lever::Lto,
+            Lever::CodegenUnits,
+            Lever::OptimizeForSize,
+        ];
         let link = release(CrateKind::Cdylib, &all);
         for f in ["-Copt-level=3", "-Ccodegen-units=16"] {
             assert!(has(&link, f), "missing {f} in {link:?}");
         }
         assert!(!link.iter().any(|a| a.starts_with("-Clto")));
-        assert!(!has(&release(CrateKind::Sysroot, &all), "--cfg=feature=\"optimize_for_size\""));
+        assert!(!has(
+            &release(CrateKind::Sysroot, &all),
+            "--cfg=feature=\"optimize_for_size\""
+        ));
         // One lever at a time leaves the others alone.
         let lto_only = release(CrateKind::Cdylib, &[Lever::Lto]);
-        assert!(has(&lto_only, "-Copt-level=z") && has(&lto_only, "-Ccodegen-units=1") && !has(&lto_only, "-Clto=fat"));
-        assert!(has(&release(CrateKind::Sysroot, &[Lever::Lto]), "--cfg=feature=\"optimize_for_size\""));
+        assert!(
+            has(&lto_only, "-Copt-level=z")
+                && has(&lto_only, "-Ccodegen-units=1")
+                && !has(&lto_only, "-Clto=fat")
+        );
+        assert!(has(
+            &release(CrateKind::Sysroot, &[Lever::Lto]),
+            "--cfg=feature=\"optimize_for_size\""
+        ));
         // Dev ignores them.
         let mut d = inv(CrateKind::Cdylib, Mode::Dev);
         d.levers_off = all.to_vec();
-        assert_eq!(rustc_args(&d).unwrap(), rustc_args(&inv(CrateKind::Cdylib, Mode::Dev)).unwrap());
-        assert!("inline".parse::<Lever>().unwrap_err().to_string().contains("opt_level, lto"));
+        assert_eq!(
+            rustc_args(&d).unwrap(),
+            rustc_args(&inv(CrateKind::Cdylib, Mode::Dev)).unwrap()
+        );
+        assert!(
+            "inline"
+                .parse::<Lever>()
+                .unwrap_err()
+                .to_string()
+                .contains("opt_level, lto")
+        );
     }
 
     #[test]
     fn forced_externs_are_linked_with_bootstrap_but_no_features() {
         let mut i = inv(CrateKind::Cdylib, Mode::Dev);
-        i.forced_externs = vec![("wasm_global_heap".into(), "h/libwasm_global_heap.rlib".into())];
+        i.forced_externs = vec![(
+            "wasm_global_heap".into(),
+            "h/libwasm_global_heap.rlib".into(),
+        )];
         let a = rustc_args(&i).unwrap();
-        for f in ["--extern=force:wasm_global_heap=h/libwasm_global_heap.rlib", "-Zunstable-options", "-Zallow-features="] {
+        for f in [
+            "--extern=force:wasm_global_heap=h/libwasm_global_heap.rlib",
+            "-Zunstable-options",
+            "-Zallow-features=",
+        ] {
             assert!(has(&a, f), "missing {f} in {a:?}");
         }
-        assert_eq!(rustc_env(&i, &[], None), vec![("RUSTC_BOOTSTRAP".to_string(), "1".to_string())]);
+        assert_eq!(
+            rustc_env(&i, &[], None),
+            vec![("RUSTC_BOOTSTRAP".to_string(), "1".to_string())]
+        );
     }
 
     #[test]
@@ -718,13 +821,24 @@ mod tests {
         let mut i = inv(CrateKind::Lib, Mode::Release);
         let a = rustc_args(&i).unwrap();
         // Unstable strategy: bootstrap on, but no `#![feature]` allowed.
-        for f in ["-Cpanic=immediate-abort", "-Zunstable-options", "-Zallow-features="] {
+        for f in [
+            "-Cpanic=immediate-abort",
+            "-Zunstable-options",
+            "-Zallow-features=",
+        ] {
             assert!(has(&a, f), "missing {f} in {a:?}");
         }
-        assert_eq!(rustc_env(&i, &[], None), vec![("RUSTC_BOOTSTRAP".to_string(), "1".to_string())]);
+        assert_eq!(
+            rustc_env(&i, &[], None),
+            vec![("RUSTC_BOOTSTRAP".to_string(), "1".to_string())]
+        );
         i.panic_messages = true;
         let a = rustc_args(&i).unwrap();
-        assert!(has(&a, "-Cpanic=abort") && !has(&a, "-Cpanic=immediate-abort") && !has(&a, "-Zallow-features="));
+        assert!(
+            has(&a, "-Cpanic=abort")
+                && !has(&a, "-Cpanic=immediate-abort")
+                && !has(&a, "-Zallow-features=")
+        );
         assert!(rustc_env(&i, &[], None).is_empty());
         // Dev keeps messages; the sysroot follows the crates it links with.
         let a = rustc_args(&inv(CrateKind::Lib, Mode::Dev)).unwrap();
@@ -738,10 +852,18 @@ mod tests {
     #[test]
     fn dev_is_fast_and_checked() {
         let a = rustc_args(&inv(CrateKind::Cdylib, Mode::Dev)).unwrap();
-        for f in ["-Copt-level=0", "-Ccodegen-units=16", "-Cdebug-assertions=on", "-Coverflow-checks=on"] {
+        for f in [
+            "-Copt-level=0",
+            "-Ccodegen-units=16",
+            "-Cdebug-assertions=on",
+            "-Coverflow-checks=on",
+        ] {
             assert!(has(&a, f), "missing {f} in {a:?}");
         }
-        assert!(!a.iter().any(|x| x.starts_with("-Clto") || x.starts_with("-Cincremental")));
+        assert!(
+            !a.iter()
+                .any(|x| x.starts_with("-Clto") || x.starts_with("-Cincremental"))
+        );
     }
 
     #[test]
@@ -749,28 +871,55 @@ mod tests {
         let mut i = inv(CrateKind::Cdylib, Mode::Dev);
         i.incremental = Some("/x/bazel-out/_wasmrust_incremental/app.incremental/rustc".into());
         let a = rustc_args(&i).unwrap();
-        assert!(has(&a, "-Cincremental=/x/bazel-out/_wasmrust_incremental/app.incremental/rustc"));
-        assert!(has(&a, "-Ccodegen-units=256") && has(&a, "-Copt-level=0"), "{a:?}");
-        for (kind, mode) in [(CrateKind::Cdylib, Mode::Release), (CrateKind::Sysroot, Mode::Dev), (CrateKind::ProcMacro, Mode::Dev)] {
+        assert!(has(
+            &a,
+            "-Cincremental=/x/bazel-out/_wasmrust_incremental/app.incremental/rustc"
+        ));
+        assert!(
+            has(&a, "-Ccodegen-units=256") && has(&a, "-Copt-level=0"),
+            "{a:?}"
+        );
+        for (kind, mode) in [
+            (CrateKind::Cdylib, Mode::Release),
+            (CrateKind::Sysroot, Mode::Dev),
+            (CrateKind::ProcMacro, Mode::Dev),
+        ] {
             let mut bad = inv(kind, mode);
             bad.incremental = i.incremental.clone();
             let e = rustc_args(&bad).unwrap_err().to_string();
-            assert!(e.contains("only for first-party wasm crates in dev builds"), "{kind:?} {mode:?}: {e}");
+            assert!(
+                e.contains("only for first-party wasm crates in dev builds"),
+                "{kind:?} {mode:?}: {e}"
+            );
         }
     }
 
     #[test]
     fn libraries_do_not_link_or_lto() {
         let a = rustc_args(&inv(CrateKind::Lib, Mode::Release)).unwrap();
-        assert!(!a.iter().any(|x| x.starts_with("-Clinker") || x.starts_with("-Clto")));
+        assert!(
+            !a.iter()
+                .any(|x| x.starts_with("-Clinker") || x.starts_with("-Clto"))
+        );
         assert!(has(&a, "--crate-type=rlib"));
     }
 
     #[test]
     fn working_directory_is_always_remapped() {
-        for kind in [CrateKind::Sysroot, CrateKind::Lib, CrateKind::Cdylib, CrateKind::ProcMacro] {
+        for kind in [
+            CrateKind::Sysroot,
+            CrateKind::Lib,
+            CrateKind::Cdylib,
+            CrateKind::ProcMacro,
+        ] {
             let a = rustc_args(&inv(kind, Mode::Release)).unwrap();
-            assert!(has(&a, "--remap-path-prefix=/home/u/.cache/bazel/execroot/wasmrust=."), "{kind:?}");
+            assert!(
+                has(
+                    &a,
+                    "--remap-path-prefix=/home/u/.cache/bazel/execroot/wasmrust=."
+                ),
+                "{kind:?}"
+            );
         }
     }
 
@@ -781,11 +930,20 @@ mod tests {
         let a = rustc_args(&i).unwrap();
         assert!(has(&a, "-Copt-level=2"));
         assert!(has(&a, "-Zforce-unstable-if-unmarked"));
-        assert!(has(&a, "--remap-path-prefix=external/wasm_toolchain/library=/rustc/library"));
+        assert!(has(
+            &a,
+            "--remap-path-prefix=external/wasm_toolchain/library=/rustc/library"
+        ));
         assert!(!has(&a, "--cfg=feature=\"optimize_for_size\""));
         i.mode = Mode::Release;
-        assert!(has(&rustc_args(&i).unwrap(), "--cfg=feature=\"optimize_for_size\""));
-        assert_eq!(rustc_env(&i, &[], None), vec![("RUSTC_BOOTSTRAP".to_string(), "1".to_string())]);
+        assert!(has(
+            &rustc_args(&i).unwrap(),
+            "--cfg=feature=\"optimize_for_size\""
+        ));
+        assert_eq!(
+            rustc_env(&i, &[], None),
+            vec![("RUSTC_BOOTSTRAP".to_string(), "1".to_string())]
+        );
     }
 
     #[test]
@@ -804,12 +962,18 @@ mod tests {
             let mut bad = inv(kind, Mode::Dev);
             bad.target = Target::Host;
             let e = rustc_args(&bad).unwrap_err().to_string();
-            assert!(e.contains("exec platform") && e.contains("lib, bin or proc-macro"), "{e}");
+            assert!(
+                e.contains("exec platform") && e.contains("lib, bin or proc-macro"),
+                "{e}"
+            );
         }
         let mut bad = inv(CrateKind::ProcMacro, Mode::Dev);
         bad.target = Target::Wasm32v1None;
         let e = rustc_args(&bad).unwrap_err().to_string();
-        assert!(e.contains("exec platform") && e.contains("wasm32v1-none"), "{e}");
+        assert!(
+            e.contains("exec platform") && e.contains("wasm32v1-none"),
+            "{e}"
+        );
     }
 
     fn host(kind: CrateKind, mode: Mode) -> Invocation {
@@ -817,7 +981,10 @@ mod tests {
         i.target = Target::Host;
         i.sysroot = Some("external/wasm_toolchain/host".into());
         i.target_features = vec![WasmFeature::Simd128];
-        i.memory = Memory { stack_size: Some(16384), ..Memory::default() };
+        i.memory = Memory {
+            stack_size: Some(16384),
+            ..Memory::default()
+        };
         i
     }
 
@@ -826,14 +993,35 @@ mod tests {
         for kind in [CrateKind::Lib, CrateKind::Bin, CrateKind::ProcMacro] {
             for mode in [Mode::Dev, Mode::Release] {
                 let a = rustc_args(&host(kind, mode)).unwrap();
-                for f in ["-Copt-level=1", "-Ccodegen-units=16", "--sysroot=external/wasm_toolchain/host"] {
+                for f in [
+                    "-Copt-level=1",
+                    "-Ccodegen-units=16",
+                    "--sysroot=external/wasm_toolchain/host",
+                ] {
                     assert!(has(&a, f), "{kind:?} {mode:?}: missing {f} in {a:?}");
                 }
-                let banned = ["-Cpanic", "-Clto", "-Clinker", "-Clink-arg", "--target", "-Ctarget-feature"];
-                assert!(!a.iter().any(|x| banned.iter().any(|b| x.starts_with(b))), "{kind:?} {mode:?}: {a:?}");
-                assert_eq!(has(&a, "--extern=proc_macro"), kind == CrateKind::ProcMacro, "{kind:?}");
+                let banned = [
+                    "-Cpanic",
+                    "-Clto",
+                    "-Clinker",
+                    "-Clink-arg",
+                    "--target",
+                    "-Ctarget-feature",
+                ];
+                assert!(
+                    !a.iter().any(|x| banned.iter().any(|b| x.starts_with(b))),
+                    "{kind:?} {mode:?}: {a:?}"
+                );
+                assert_eq!(
+                    has(&a, "--extern=proc_macro"),
+                    kind == CrateKind::ProcMacro,
+                    "{kind:?}"
+                );
                 let env = rustc_env(&host(kind, mode), &[], None);
-                assert!(env.contains(&("PATH".to_string(), "/usr/bin:/bin".to_string())), "{kind:?}: {env:?}");
+                assert!(
+                    env.contains(&("PATH".to_string(), "/usr/bin:/bin".to_string())),
+                    "{kind:?}: {env:?}"
+                );
             }
         }
     }
@@ -844,9 +1032,18 @@ mod tests {
         let a = rustc_args(&i).unwrap();
         assert!(has(&a, "--crate-type=bin"), "{a:?}");
         i.linker = None;
-        assert!(rustc_args(&i).is_ok(), "a host bin needs no linker argument");
-        assert!(has(&rustc_args(&host(CrateKind::Lib, Mode::Dev)).unwrap(), "--crate-type=rlib"));
-        assert!(rustc_env(&inv(CrateKind::Bin, Mode::Dev), &[], None).is_empty(), "wasm crates get no PATH");
+        assert!(
+            rustc_args(&i).is_ok(),
+            "a host bin needs no linker argument"
+        );
+        assert!(has(
+            &rustc_args(&host(CrateKind::Lib, Mode::Dev)).unwrap(),
+            "--crate-type=rlib"
+        ));
+        assert!(
+            rustc_env(&inv(CrateKind::Bin, Mode::Dev), &[], None).is_empty(),
+            "wasm crates get no PATH"
+        );
     }
 
     #[test]
@@ -856,29 +1053,62 @@ mod tests {
         i.check_cfgs = vec!["cfg(fast_arithmetic, values(\"32\", \"64\"))".into()];
         let a = rustc_args(&i).unwrap();
         assert!(has(&a, "--cfg=fast_arithmetic=\"64\""), "{a:?}");
-        assert!(has(&a, "--check-cfg=cfg(fast_arithmetic, values(\"32\", \"64\"))"), "{a:?}");
+        assert!(
+            has(
+                &a,
+                "--check-cfg=cfg(fast_arithmetic, values(\"32\", \"64\"))"
+            ),
+            "{a:?}"
+        );
         assert!(has(&a, "--check-cfg=cfg(feature,values(any()))"), "{a:?}");
-        assert!(!rustc_args(&inv(CrateKind::Lib, Mode::Dev)).unwrap().iter().any(|x| x.starts_with("--check-cfg")));
-        let extra = [("A".to_string(), "1".to_string()), ("OUT_DIR".to_string(), "/x/o".to_string()), ("A".to_string(), "2".to_string())];
+        assert!(
+            !rustc_args(&inv(CrateKind::Lib, Mode::Dev))
+                .unwrap()
+                .iter()
+                .any(|x| x.starts_with("--check-cfg"))
+        );
+        let extra = [
+            ("A".to_string(), "1".to_string()),
+            ("OUT_DIR".to_string(), "/x/o".to_string()),
+            ("A".to_string(), "2".to_string()),
+        ];
         let env = rustc_env(&i, &extra, None);
-        assert_eq!(env, vec![("A".to_string(), "2".to_string()), ("OUT_DIR".to_string(), "/x/o".to_string())]);
+        assert_eq!(
+            env,
+            vec![
+                ("A".to_string(), "2".to_string()),
+                ("OUT_DIR".to_string(), "/x/o".to_string())
+            ]
+        );
         assert_eq!(expand_pwd("${pwd}/out/a.rs:${pwd}", "/e"), "/e/out/a.rs:/e");
     }
 
     #[test]
     fn bad_values_are_rejected_with_the_allowed_set() {
-        let e = "wasm64-unknown-unknown".parse::<Target>().unwrap_err().to_string();
+        let e = "wasm64-unknown-unknown"
+            .parse::<Target>()
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("wasm32-wasip2"), "{e}");
         let mut i = inv(CrateKind::Cdylib, Mode::Release);
         i.release_opt_level = "4".into();
-        assert!(rustc_args(&i).unwrap_err().to_string().contains("expected one of 0, 1, 2, 3, s, z"));
+        assert!(
+            rustc_args(&i)
+                .unwrap_err()
+                .to_string()
+                .contains("expected one of 0, 1, 2, 3, s, z")
+        );
         assert!("threads".parse::<WasmFeature>().is_err());
     }
 
     #[test]
     fn stack_size_and_features_reach_the_linker() {
         let mut i = inv(CrateKind::Cdylib, Mode::Release);
-        i.memory = Memory { stack_size: Some(16384), initial: Some(65536), max: Some(4 * 65536) };
+        i.memory = Memory {
+            stack_size: Some(16384),
+            initial: Some(65536),
+            max: Some(4 * 65536),
+        };
         i.target_features = vec![WasmFeature::Simd128];
         let a = rustc_args(&i).unwrap();
         assert!(has(&a, "-Clink-arg=-zstack-size=16384"));
@@ -892,10 +1122,22 @@ mod tests {
         let mut i = inv(CrateKind::Cdylib, Mode::Dev);
         i.target_features = vec![WasmFeature::Atomics, WasmFeature::BulkMemory];
         let a = rustc_args(&i).unwrap();
-        for f in ["-Ctarget-feature=+atomics,+bulk-memory", "-Clink-arg=--shared-memory", "-Clink-arg=--import-memory", "-Clink-arg=--max-memory=1073741824", "-Clink-arg=--export-if-defined=__stack_pointer", "-Clink-arg=--export-if-defined=__wasm_init_tls", "-Zallow-features="] {
+        for f in [
+            "-Ctarget-feature=+atomics,+bulk-memory",
+            "-Clink-arg=--shared-memory",
+            "-Clink-arg=--import-memory",
+            "-Clink-arg=--max-memory=1073741824",
+            "-Clink-arg=--export-if-defined=__stack_pointer",
+            "-Clink-arg=--export-if-defined=__wasm_init_tls",
+            "-Zallow-features=",
+        ] {
             assert!(has(&a, f), "missing {f} in {a:?}");
         }
-        assert!(rustc_env(&i, &[], None).iter().any(|(k, v)| k == "RUSTC_BOOTSTRAP" && v == "1"));
+        assert!(
+            rustc_env(&i, &[], None)
+                .iter()
+                .any(|(k, v)| k == "RUSTC_BOOTSTRAP" && v == "1")
+        );
         // A library is compiled the same way but links nothing.
         i.kind = CrateKind::Lib;
         let a = rustc_args(&i).unwrap();
@@ -905,10 +1147,36 @@ mod tests {
     #[test]
     fn memory_settings_are_checked() {
         let bad = [
-            (Memory { stack_size: Some(1000), ..Memory::default() }, "multiple of 16"),
-            (Memory { max: Some(100_000), ..Memory::default() }, "max_memory must be a positive multiple of 65536"),
-            (Memory { initial: Some(2 * PAGE), max: Some(PAGE), ..Memory::default() }, "exceeds max_memory"),
-            (Memory { stack_size: Some(PAGE), max: Some(PAGE), ..Memory::default() }, "leaves no room"),
+            (
+                Memory {
+                    stack_size: Some(1000),
+                    ..Memory::default()
+                },
+                "multiple of 16",
+            ),
+            (
+                Memory {
+                    max: Some(100_000),
+                    ..Memory::default()
+                },
+                "max_memory must be a positive multiple of 65536",
+            ),
+            (
+                Memory {
+                    initial: Some(2 * PAGE),
+                    max: Some(PAGE),
+                    ..Memory::default()
+                },
+                "exceeds max_memory",
+            ),
+            (
+                Memory {
+                    stack_size: Some(PAGE),
+                    max: Some(PAGE),
+                    ..Memory::default()
+                },
+                "leaves no room",
+            ),
         ];
         for (m, want) in bad {
             let mut i = inv(CrateKind::Cdylib, Mode::Release);
@@ -920,7 +1188,13 @@ mod tests {
 
     #[test]
     fn mvp_target_has_only_mutable_globals() {
-        assert_eq!(module_features(Target::Wasm32v1None, &[]), vec![WasmFeature::MutableGlobals]);
-        assert!(module_features(Target::Wasm32Wasip2, &[WasmFeature::Simd128]).contains(&WasmFeature::Simd128));
+        assert_eq!(
+            module_features(Target::Wasm32v1None, &[]),
+            vec![WasmFeature::MutableGlobals]
+        );
+        assert!(
+            module_features(Target::Wasm32Wasip2, &[WasmFeature::Simd128])
+                .contains(&WasmFeature::Simd128)
+        );
     }
 }

@@ -40,7 +40,11 @@ pub fn ensure_not_input(output: &Path, inputs: &[&Path]) -> Result<()> {
         if let Ok(i) = fs::metadata(input)
             && (i.dev(), i.ino()) == (out.dev(), out.ino())
         {
-            let same = if *input == output { String::new() } else { format!(" (the same file as `{}`)", output.display()) };
+            let same = if *input == output {
+                String::new()
+            } else {
+                format!(" (the same file as `{}`)", output.display())
+            };
             bail!(
                 "refusing to write `{}`: it is the input `{}`{same}, and wasmrust never modifies its inputs; \
                  write the output to another path (and move it over the input afterwards if that is what you want)",
@@ -70,10 +74,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .suffix(".tmp")
         .permissions(fs::Permissions::from_mode(0o666))
         .tempfile_in(dir)
-        .with_context(|| format!("failed to create a temporary file next to `{}`", path.display()))?;
-    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).with_context(|| format!("failed to write `{}`", path.display()))?;
+        .with_context(|| {
+            format!(
+                "failed to create a temporary file next to `{}`",
+                path.display()
+            )
+        })?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("failed to write `{}`", path.display()))?;
     // On error `persist` hands the file back; dropping it removes it.
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("failed to move output into place at `{}`", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("failed to move output into place at `{}`", path.display()))?;
     Ok(())
 }
 
@@ -102,7 +115,10 @@ mod tests {
         write_atomic(&out, b"first").unwrap();
         write_atomic(&out, b"second").unwrap();
         assert_eq!(fs::read(&out).unwrap(), b"second");
-        let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1, "temporary files left behind: {names:?}");
         fs::remove_dir_all(&dir).unwrap();
     }
@@ -135,7 +151,10 @@ mod tests {
         std::os::unix::fs::symlink(&input, &link).unwrap();
         for out in [&input, &link] {
             let e = ensure_not_input(out, &[&input]).unwrap_err().to_string();
-            assert!(e.contains("refusing to write") && e.contains("never modifies its inputs"), "{e}");
+            assert!(
+                e.contains("refusing to write") && e.contains("never modifies its inputs"),
+                "{e}"
+            );
         }
         ensure_not_input(&dir.path().join("new.wasm"), &[&input]).unwrap();
         let other = dir.path().join("other.wasm");
@@ -150,7 +169,10 @@ mod tests {
         let dir = scratch_dir().unwrap();
         let path = dir.path().to_path_buf();
         fs::write(path.join("f"), b"x").unwrap();
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o700);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
         drop(dir);
         assert!(!path.exists());
     }

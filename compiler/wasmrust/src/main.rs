@@ -9,29 +9,43 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use wasmrust::build_script::{self, BuildScript};
-use wasmrust::flags::{CrateKind, Invocation, Memory, Mode, Target, WasmFeature, expand_pwd, module_features};
+use wasmrust::flags::{
+    CrateKind, Invocation, Memory, Mode, Target, WasmFeature, expand_pwd, module_features,
+};
 use wasmrust::postlink::{componentize, normalize, optimize, validate};
 use wasmrust::worker;
 
 #[derive(Parser)]
-#[command(name = "wasmrust", version, about = "WasmRust's build actions: rustc flag policy and the post-link pipeline")]
+#[command(
+    name = "wasmrust",
+    version,
+    about = "WasmRust's build actions: rustc flag policy and the post-link pipeline"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+// Parsed once per process and matched at once: boxing the large variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Compile one crate with the flag policy for its target, mode and kind.
-    #[command(after_help = "Example:\n  wasmrust rustc --rustc external/wasm_toolchain/bin/rustc --target wasm32-wasip2 \\\n    --mode release --kind lib --crate-name app --edition 2024 --src app/src/lib.rs \\\n    --out bazel-out/app/libapp.rlib --sysroot bazel-out/sysroot")]
+    #[command(
+        after_help = "Example:\n  wasmrust rustc --rustc external/wasm_toolchain/bin/rustc --target wasm32-wasip2 \\\n    --mode release --kind lib --crate-name app --edition 2024 --src app/src/lib.rs \\\n    --out bazel-out/app/libapp.rlib --sysroot bazel-out/sysroot"
+    )]
     Rustc(RustcArgs),
     /// Run a compiled Cargo build script as cargo does (clean environment, cargo's
     /// variables, OUT_DIR), and write the cfgs and env it asks for to a flags file
     /// for `wasmrust rustc --build-script-flags`.
-    #[command(after_help = "Example:\n  wasmrust build-script --script bazel-out/k8-opt-exec/bin/zmij_build_script \\\n    --rustc external/wasm_toolchain/bin/rustc --library-path external/wasm_toolchain/lib \\\n    --sysroot external/wasm_toolchain/host --target wasm32v1-none --mode release \\\n    --manifest-dir external/crates/vendor/zmij-1.0.23 --pkg-name zmij --pkg-version 1.0.23 \\\n    --feature std --out-dir bazel-out/zmij.out_dir --flags-out bazel-out/zmij.flags \\\n    --context 'third-party crate zmij 1.0.23, needed by: third_party -> serde_json -> zmij'\n\nFlags file lines: cfg=VALUE, check-cfg=VALUE, env=NAME=VALUE (${pwd} = working directory).")]
+    #[command(
+        after_help = "Example:\n  wasmrust build-script --script bazel-out/k8-opt-exec/bin/zmij_build_script \\\n    --rustc external/wasm_toolchain/bin/rustc --library-path external/wasm_toolchain/lib \\\n    --sysroot external/wasm_toolchain/host --target wasm32v1-none --mode release \\\n    --manifest-dir external/crates/vendor/zmij-1.0.23 --pkg-name zmij --pkg-version 1.0.23 \\\n    --feature std --out-dir bazel-out/zmij.out_dir --flags-out bazel-out/zmij.flags \\\n    --context 'third-party crate zmij 1.0.23, needed by: third_party -> serde_json -> zmij'\n\nFlags file lines: cfg=VALUE, check-cfg=VALUE, env=NAME=VALUE (${pwd} = working directory)."
+    )]
     BuildScript(BuildScriptArgs),
     /// Check that a module or component is valid for a set of features.
-    #[command(after_help = "Example:\n  wasmrust validate --target wasm32v1-none app.wasm --stamp app.valid")]
+    #[command(
+        after_help = "Example:\n  wasmrust validate --target wasm32v1-none app.wasm --stamp app.valid"
+    )]
     Validate {
         /// The module or component to check.
         input: PathBuf,
@@ -46,7 +60,9 @@ enum Command {
         stamp: Option<PathBuf>,
     },
     /// Optimize a core module with binaryen (the `wasm-opt` crate).
-    #[command(after_help = "Example:\n  wasmrust opt --target wasm32-wasip2 --level Oz --converge in.wasm -o out.wasm")]
+    #[command(
+        after_help = "Example:\n  wasmrust opt --target wasm32-wasip2 --level Oz --converge in.wasm -o out.wasm"
+    )]
     Opt {
         /// The core module.
         input: PathBuf,
@@ -77,7 +93,9 @@ enum Command {
         js_host: bool,
     },
     /// Make a component from a core module and a WIT world (wit-component).
-    #[command(after_help = "Example:\n  wasmrust componentize core.wasm --wit app/wit --world demo -o component.wasm")]
+    #[command(
+        after_help = "Example:\n  wasmrust componentize core.wasm --wit app/wit --world demo -o component.wasm"
+    )]
     Componentize {
         /// The core module (already optimized).
         input: PathBuf,
@@ -94,7 +112,9 @@ enum Command {
     /// Show where two builds of a module or component differ: the first differing byte's
     /// section and function (demangled name), and the sections whose sizes differ.
     /// Exit status 0 when identical, 1 when they differ.
-    #[command(after_help = "Example:\n  wasmrust diff a/component.wasm b/component.wasm --json diff.json")]
+    #[command(
+        after_help = "Example:\n  wasmrust diff a/component.wasm b/component.wasm --json diff.json"
+    )]
     Diff {
         /// The first file.
         a: PathBuf,
@@ -108,7 +128,9 @@ enum Command {
     /// allocator), the largest functions with demangled names, retained sizes (the
     /// call graph's dominator tree) and what pulled in each kind. With --diff, the
     /// per-section and per-function size changes between two builds.
-    #[command(after_help = "Examples:\n  wasmrust size app_core.linked.wasm --top 20 -o size.txt --json size.json --html size.html\n  wasmrust size app_core.linked.wasm --format html -o size.html\n  wasmrust size --diff old/app_core.linked.wasm new/app_core.linked.wasm\n  wasmrust size --diff old.wasm new.wasm --format html -o diff.html")]
+    #[command(
+        after_help = "Examples:\n  wasmrust size app_core.linked.wasm --top 20 -o size.txt --json size.json --html size.html\n  wasmrust size app_core.linked.wasm --format html -o size.html\n  wasmrust size --diff old/app_core.linked.wasm new/app_core.linked.wasm\n  wasmrust size --diff old.wasm new.wasm --format html -o diff.html"
+    )]
     Size {
         /// The module or component (with --diff: the old build).
         input: PathBuf,
@@ -315,16 +337,24 @@ fn run(cli: Cli) -> Result<()> {
             let mut env = script.env;
             env.extend(a.env.iter().map(|(k, v)| (k.clone(), expand_pwd(v, &pwd))));
             if let Some(dir) = &a.out_dir {
-                env.push(("OUT_DIR".into(), cwd.join(dir).to_string_lossy().into_owned()));
+                env.push((
+                    "OUT_DIR".into(),
+                    cwd.join(dir).to_string_lossy().into_owned(),
+                ));
             }
             let mut cfgs = a.cfgs;
             cfgs.extend(script.cfgs);
             let session = match std::env::var_os(worker::INCREMENTAL_ROOT_ENV) {
-                Some(root) if a.incremental && a.mode == Mode::Dev => Some(worker::IncrementalSession::open(root.as_ref(), &a.out)?),
+                Some(root) if a.incremental && a.mode == Mode::Dev => {
+                    Some(worker::IncrementalSession::open(root.as_ref(), &a.out)?)
+                }
                 _ => None,
             };
             if session.as_ref().is_some_and(|s| s.discarded) {
-                eprintln!("wasmrust: the last compile of `{}` did not finish; its incremental state was discarded", a.out);
+                eprintln!(
+                    "wasmrust: the last compile of `{}` did not finish; its incremental state was discarded",
+                    a.out
+                );
             }
             let inv = Invocation {
                 target: a.target,
@@ -347,13 +377,25 @@ fn run(cli: Cli) -> Result<()> {
                 linker: a.linker,
                 library_root: a.library_root,
                 cwd: pwd,
-                memory: Memory { stack_size: a.stack_size, initial: a.initial_memory, max: a.max_memory },
+                memory: Memory {
+                    stack_size: a.stack_size,
+                    initial: a.initial_memory,
+                    max: a.max_memory,
+                },
                 panic_messages: a.panic_messages,
                 levers_off: a.levers_off,
-                incremental: session.as_ref().map(|s| s.rustc_dir().to_string_lossy().into_owned()),
+                incremental: session
+                    .as_ref()
+                    .map(|s| s.rustc_dir().to_string_lossy().into_owned()),
                 user_flags: a.user_flags,
             };
-            let result = wasmrust::rustc::run(&a.rustc, &inv, &env, a.library_path.as_deref(), a.context.as_deref());
+            let result = wasmrust::rustc::run(
+                &a.rustc,
+                &inv,
+                &env,
+                a.library_path.as_deref(),
+                a.context.as_deref(),
+            );
             // A compile error is a finished compile too: its state is consistent.
             if let Some(session) = session {
                 session.finish()?;
@@ -377,7 +419,12 @@ fn run(cli: Cli) -> Result<()> {
             context: a.context,
             env: a.env,
         }),
-        Command::Validate { input, target, features, stamp } => {
+        Command::Validate {
+            input,
+            target,
+            features,
+            stamp,
+        } => {
             let bytes = wasmrust::io::read(&input)?;
             let allowed = target.map(|t| module_features(t, &features));
             validate::validate(&input, &bytes, allowed.as_deref())?;
@@ -387,40 +434,109 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Opt { input, o, target, features, level, converge, check_effects, label, js_host } => {
-            let host = validate::Host { target, label: label.as_deref(), profile: None, js_host };
-            optimize::optimize(&input, &o, level, &module_features(target, &features), converge, check_effects.then_some(&host))
+        Command::Opt {
+            input,
+            o,
+            target,
+            features,
+            level,
+            converge,
+            check_effects,
+            label,
+            js_host,
+        } => {
+            let host = validate::Host {
+                target,
+                label: label.as_deref(),
+                profile: None,
+                js_host,
+            };
+            optimize::optimize(
+                &input,
+                &o,
+                level,
+                &module_features(target, &features),
+                converge,
+                check_effects.then_some(&host),
+            )
         }
-        Command::Componentize { input, o, wit, world } => {
-            let world = wit.as_deref().map(|path| componentize::World { path, name: world.as_deref() });
+        Command::Componentize {
+            input,
+            o,
+            wit,
+            world,
+        } => {
+            let world = wit.as_deref().map(|path| componentize::World {
+                path,
+                name: world.as_deref(),
+            });
             componentize::componentize(&input, &o, world.as_ref())
         }
-        Command::Size { input, new, diff, format, top, o, json, html } => {
+        Command::Size {
+            input,
+            new,
+            diff,
+            format,
+            top,
+            o,
+            json,
+            html,
+        } => {
             use wasmrust::size::{self, Format};
-            let name = |p: &PathBuf| p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let name = |p: &PathBuf| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            };
             for out in [&o, &json, &html].into_iter().flatten() {
                 wasmrust::io::ensure_not_input(out, &[&input, new.as_deref().unwrap_or(&input)])?;
             }
             let (out, json_bytes) = match (diff, new) {
                 (true, Some(new)) => {
-                    let (old_bytes, new_bytes) = (wasmrust::io::read(&input)?, wasmrust::io::read(&new)?);
-                    let d = size::size_diff(&old_bytes, &new_bytes)
-                        .with_context(|| format!("failed to parse `{}` or `{}`", input.display(), new.display()))?;
+                    let (old_bytes, new_bytes) =
+                        (wasmrust::io::read(&input)?, wasmrust::io::read(&new)?);
+                    let d = size::size_diff(&old_bytes, &new_bytes).with_context(|| {
+                        format!(
+                            "failed to parse `{}` or `{}`",
+                            input.display(),
+                            new.display()
+                        )
+                    })?;
                     let json_bytes = serde_json::to_vec_pretty(&d)?;
                     let out = match format {
-                        Format::Text => size::render_diff(&input.display().to_string(), &new.display().to_string(), &d, top).into_bytes(),
+                        Format::Text => size::render_diff(
+                            &input.display().to_string(),
+                            &new.display().to_string(),
+                            &d,
+                            top,
+                        )
+                        .into_bytes(),
                         Format::Json => json_bytes.clone(),
-                        Format::Html => size::render_diff_html(&input.display().to_string(), &new.display().to_string(), &d, top).into_bytes(),
+                        Format::Html => size::render_diff_html(
+                            &input.display().to_string(),
+                            &new.display().to_string(),
+                            &d,
+                            top,
+                        )
+                        .into_bytes(),
                     };
                     (out, json_bytes)
                 }
-                (false, Some(new)) => anyhow::bail!("unexpected second file `{}` (compare two builds with --diff OLD NEW)", new.display()),
+                (false, Some(new)) => anyhow::bail!(
+                    "unexpected second file `{}` (compare two builds with --diff OLD NEW)",
+                    new.display()
+                ),
                 (_, None) => {
                     let bytes = wasmrust::io::read(&input)?;
-                    let report = size::size_report(&bytes).with_context(|| format!("failed to parse `{}`", input.display()))?;
+                    let report = size::size_report(&bytes)
+                        .with_context(|| format!("failed to parse `{}`", input.display()))?;
                     let json_bytes = serde_json::to_vec_pretty(&report)?;
                     if let Some(path) = html {
-                        wasmrust::io::write_atomic(&path, size::render_html(&name(&input), &report, top).as_bytes())?;
+                        wasmrust::io::write_atomic(
+                            &path,
+                            size::render_html(&name(&input), &report, top).as_bytes(),
+                        )?;
                     }
                     let out = match format {
                         Format::Text => size::render(&name(&input), &report, top).into_bytes(),
@@ -447,22 +563,45 @@ fn run(cli: Cli) -> Result<()> {
             if let Some(out) = &json {
                 wasmrust::io::ensure_not_input(out, &[&a, &b])?;
             }
-            let d = wasmrust::diff::diff(&ba, &bb).with_context(|| format!("failed to parse `{}` or `{}`", a.display(), b.display()))?;
+            let d = wasmrust::diff::diff(&ba, &bb).with_context(|| {
+                format!("failed to parse `{}` or `{}`", a.display(), b.display())
+            })?;
             if let Some(path) = json {
                 wasmrust::io::write_atomic(&path, &serde_json::to_vec_pretty(&d)?)?;
             }
             match d {
                 None => println!("{} and {} are identical", a.display(), b.display()),
                 Some(d) => {
-                    print!("{}", wasmrust::diff::report(&a.display().to_string(), &b.display().to_string(), &d));
+                    print!(
+                        "{}",
+                        wasmrust::diff::report(
+                            &a.display().to_string(),
+                            &b.display().to_string(),
+                            &d
+                        )
+                    );
                     std::process::exit(1);
                 }
             }
             Ok(())
         }
-        Command::Normalize { input, o, mode, target, features, label, profile, js_host } => {
+        Command::Normalize {
+            input,
+            o,
+            mode,
+            target,
+            features,
+            label,
+            profile,
+            js_host,
+        } => {
             let allowed = target.map(|t| module_features(t, &features));
-            let host = target.map(|target| validate::Host { target, label: label.as_deref(), profile: profile.as_deref(), js_host });
+            let host = target.map(|target| validate::Host {
+                target,
+                label: label.as_deref(),
+                profile: profile.as_deref(),
+                js_host,
+            });
             normalize::normalize(&input, &o, mode, allowed.as_deref(), host.as_ref())
         }
     }
@@ -471,7 +610,11 @@ fn run(cli: Cli) -> Result<()> {
 fn main() {
     let result = worker::expand_param_file(std::env::args_os().collect()).and_then(|args| {
         if args.iter().any(|a| a == worker::PERSISTENT_WORKER_FLAG) {
-            let startup: Vec<_> = args.into_iter().skip(1).filter(|a| a != worker::PERSISTENT_WORKER_FLAG).collect();
+            let startup: Vec<_> = args
+                .into_iter()
+                .skip(1)
+                .filter(|a| a != worker::PERSISTENT_WORKER_FLAG)
+                .collect();
             worker::serve(&startup)
         } else {
             run(Cli::parse_from(args))

@@ -22,15 +22,22 @@ pub fn run(
     let args = flags::rustc_args(inv)?;
     let env = flags::rustc_env(inv, extra_env, library_path);
     let mut cmd = Command::new(rustc);
-    cmd.args(&args).env_clear().envs(env.iter().map(|(k, v)| (k, v)));
+    cmd.args(&args)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k, v)));
     if std::env::var_os("WASMRUST_VERBOSE").is_some() {
         eprintln!("wasmrust: {} {}", rustc.display(), args.join(" "));
     }
-    let output = cmd
-        .output()
-        .with_context(|| format!("failed to run rustc at `{}` (is the pinned toolchain installed?)", rustc.display()))?;
+    let output = cmd.output().with_context(|| {
+        format!(
+            "failed to run rustc at `{}` (is the pinned toolchain installed?)",
+            rustc.display()
+        )
+    })?;
     std::io::stdout().write_all(&output.stdout)?;
-    std::io::stderr().write_all(without_expected_warnings(inv, &String::from_utf8_lossy(&output.stderr)).as_bytes())?;
+    std::io::stderr().write_all(
+        without_expected_warnings(inv, &String::from_utf8_lossy(&output.stderr)).as_bytes(),
+    )?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let context = context.map(|c| format!("; {c}")).unwrap_or_default();
@@ -40,7 +47,12 @@ pub fn run(
         {
             bail!("{why}{context}");
         }
-        bail!("rustc failed to compile crate `{}` ({}) for {}{context}", inv.crate_name, inv.src, inv.target);
+        bail!(
+            "rustc failed to compile crate `{}` ({}) for {}{context}",
+            inv.crate_name,
+            inv.src,
+            inv.target
+        );
     }
     if !Path::new(&inv.out).exists() {
         bail!("rustc succeeded but wrote no `{}`", inv.out);
@@ -50,18 +62,30 @@ pub fn run(
 
 /// rustc's warning for the unstable `atomics` target feature, which threaded builds enable on
 /// purpose (flags.rs `threads`): printed for every crate, it would bury real warnings.
-const ATOMICS_WARNING: &str = "warning: unstable feature specified for `-Ctarget-feature`: `atomics`\n";
+const ATOMICS_WARNING: &str =
+    "warning: unstable feature specified for `-Ctarget-feature`: `atomics`\n";
 
 /// `stderr` without the warnings the toolchain causes on purpose, and with rustc's warning count
 /// adjusted to match.
 fn without_expected_warnings(inv: &Invocation, stderr: &str) -> String {
-    let Some(start) = stderr.find(ATOMICS_WARNING).filter(|_| inv.target_features.contains(&flags::WasmFeature::Atomics)) else {
+    let Some(start) = stderr
+        .find(ATOMICS_WARNING)
+        .filter(|_| inv.target_features.contains(&flags::WasmFeature::Atomics))
+    else {
         return stderr.to_string();
     };
     // The warning runs to the first blank line after it.
-    let end = stderr[start..].find("\n\n").map_or(stderr.len(), |e| start + e + 2);
+    let end = stderr[start..]
+        .find("\n\n")
+        .map_or(stderr.len(), |e| start + e + 2);
     let rest = format!("{}{}", &stderr[..start], &stderr[end..]);
-    let counted = |n: usize| if n == 1 { "warning: 1 warning emitted\n".to_string() } else { format!("warning: {n} warnings emitted\n") };
+    let counted = |n: usize| {
+        if n == 1 {
+            "warning: 1 warning emitted\n".to_string()
+        } else {
+            format!("warning: {n} warnings emitted\n")
+        }
+    };
     if let Some(i) = rest.find(&counted(1)) {
         // The only warning was ours: drop the count and its blank line.
         let end = (i + counted(1).len() + 1).min(rest.len());
@@ -69,7 +93,9 @@ fn without_expected_warnings(inv: &Invocation, stderr: &str) -> String {
     }
     (2..1000)
         .find(|&n| rest.contains(&counted(n)))
-        .map_or(rest.clone(), |n| rest.replacen(&counted(n), &counted(n - 1), 1))
+        .map_or(rest.clone(), |n| {
+            rest.replacen(&counted(n), &counted(n - 1), 1)
+        })
 }
 
 /// The symbol `#[wasm::linear]` drop glue references in release builds, so
@@ -81,7 +107,12 @@ const LINEAR_DROPPED: &str = "undefined symbol: wasmrust_linear_value_dropped__"
 fn linear_explanation(inv: &Invocation, stderr: &str) -> Option<String> {
     let mut types: Vec<&str> = stderr
         .match_indices(LINEAR_DROPPED)
-        .map(|(i, _)| stderr[i + LINEAR_DROPPED.len()..].split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or(""))
+        .map(|(i, _)| {
+            stderr[i + LINEAR_DROPPED.len()..]
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("")
+        })
         .filter(|t| !t.is_empty())
         .collect();
     types.sort();
@@ -105,10 +136,9 @@ fn linear_explanation(inv: &Invocation, stderr: &str) -> Option<String> {
 /// allocator crate the rules linked (`allocator = "heap"`, the browser
 /// profile's default), into one saying how to keep the crate's own.
 fn allocator_explanation(inv: &Invocation, stderr: &str) -> Option<String> {
-    let (forced, _) = inv
-        .forced_externs
-        .iter()
-        .find(|(name, _)| stderr.contains(&format!("conflicts with global allocator in: {name}")))?;
+    let (forced, _) = inv.forced_externs.iter().find(|(name, _)| {
+        stderr.contains(&format!("conflicts with global allocator in: {name}"))
+    })?;
     Some(format!(
         "crate `{}` ({}) declares its own `#[global_allocator]`, but the target also gets `wasm::alloc::Heap` \
          (crate `{forced}`) from its `allocator` attribute, `heap` by default on the browser profile; \
@@ -132,9 +162,16 @@ fn memory_explanation(inv: &Invocation, stderr: &str) -> Option<String> {
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse::<u64>().ok());
-    let limit = limit.map_or("the default".to_string(), |l| format!("{l} bytes ({} pages)", l / flags::PAGE));
-    let needed = needed.map_or("more".to_string(), |n| format!("{n} bytes ({} pages)", n.div_ceil(flags::PAGE)));
-    let stack = inv.memory.stack_size.map_or("rustc's default 1048576".to_string(), |s| s.to_string());
+    let limit = limit.map_or("the default".to_string(), |l| {
+        format!("{l} bytes ({} pages)", l / flags::PAGE)
+    });
+    let needed = needed.map_or("more".to_string(), |n| {
+        format!("{n} bytes ({} pages)", n.div_ceil(flags::PAGE))
+    });
+    let stack = inv
+        .memory
+        .stack_size
+        .map_or("rustc's default 1048576".to_string(), |s| s.to_string());
     Some(format!(
         "module `{}` ({}) does not fit its linear memory for {}: {setting} is {limit}, but its stack ({stack} bytes) and data need {needed}; \
          raise `{setting}` on the target, or lower `stack_size` or the data it holds",
@@ -170,7 +207,11 @@ mod tests {
             linker: None,
             library_root: None,
             cwd: "/x".into(),
-            memory: Memory { stack_size: Some(16384), initial: None, max: Some(131072) },
+            memory: Memory {
+                stack_size: Some(16384),
+                initial: None,
+                max: Some(131072),
+            },
             panic_messages: false,
             levers_off: vec![],
             incremental: None,
@@ -184,7 +225,10 @@ mod tests {
         let other = "warning: unused variable: `x`\n --> a.rs:1:5\n\n";
         let mut i = firmware();
         i.target_features = vec![flags::WasmFeature::Atomics];
-        assert_eq!(without_expected_warnings(&i, &format!("{ours}warning: 1 warning emitted\n\n")), "");
+        assert_eq!(
+            without_expected_warnings(&i, &format!("{ours}warning: 1 warning emitted\n\n")),
+            ""
+        );
         assert_eq!(
             without_expected_warnings(&i, &format!("{ours}{other}warning: 2 warnings emitted\n\n")),
             format!("{other}warning: 1 warning emitted\n\n")
@@ -197,7 +241,11 @@ mod tests {
     #[test]
     fn explains_a_module_too_large_for_its_memory() {
         let inv = firmware();
-        let e = memory_explanation(&inv, "rust-lld: error: maximum memory too small, 213008 bytes needed\n").unwrap();
+        let e = memory_explanation(
+            &inv,
+            "rust-lld: error: maximum memory too small, 213008 bytes needed\n",
+        )
+        .unwrap();
         assert!(e.contains("module `firmware`"), "{e}");
         assert!(e.contains("max_memory is 131072 bytes (2 pages)"), "{e}");
         assert!(e.contains("need 213008 bytes (4 pages)"), "{e}");
@@ -209,14 +257,23 @@ mod tests {
              rust-lld: error: b.o: undefined symbol: wasmrust_linear_value_dropped__Ticket\n",
         )
         .unwrap();
-        assert!(e.contains("drops a `#[linear]` value of type `Ticket` without consuming it"), "{e}");
+        assert!(
+            e.contains("drops a `#[linear]` value of type `Ticket` without consuming it"),
+            "{e}"
+        );
         assert!(linear_explanation(&inv, "undefined symbol: memcpy").is_none());
         assert!(allocator_explanation(&inv, "error: the `#[global_allocator]` in this crate conflicts with global allocator in: wasm_global_heap").is_none());
         let mut inv = inv;
-        inv.forced_externs = vec![("wasm_global_heap".into(), "h/libwasm_global_heap.rlib".into())];
+        inv.forced_externs = vec![(
+            "wasm_global_heap".into(),
+            "h/libwasm_global_heap.rlib".into(),
+        )];
         let e = allocator_explanation(&inv, "error: the `#[global_allocator]` in this crate conflicts with global allocator in: wasm_global_heap")
             .unwrap();
-        assert!(e.contains("crate `firmware` (fw/lib.rs) declares its own `#[global_allocator]`"), "{e}");
+        assert!(
+            e.contains("crate `firmware` (fw/lib.rs) declares its own `#[global_allocator]`"),
+            "{e}"
+        );
         assert!(e.contains("set `allocator = \"default\"`"), "{e}");
     }
 }

@@ -128,11 +128,40 @@ const RETAINERS: usize = 10;
 /// Classifies a demangled function name.
 pub fn category(name: &str) -> &'static str {
     let has = |needles: &[&str]| needles.iter().any(|n| name.contains(n));
-    if has(&["panic", "core::result::unwrap_failed", "core::option::expect_failed", "slice_index_fail", "slice_end_index", "slice_start_index"]) {
+    if has(&[
+        "panic",
+        "core::result::unwrap_failed",
+        "core::option::expect_failed",
+        "slice_index_fail",
+        "slice_end_index",
+        "slice_start_index",
+    ]) {
         "panics"
-    } else if has(&["core::fmt", "alloc::fmt", "<&T as core::fmt", "core::fmt::num", "Display>::fmt", "Debug>::fmt", "Formatter", "write_fmt", "write_str"]) {
+    } else if has(&[
+        "core::fmt",
+        "alloc::fmt",
+        "<&T as core::fmt",
+        "core::fmt::num",
+        "Display>::fmt",
+        "Debug>::fmt",
+        "Formatter",
+        "write_fmt",
+        "write_str",
+    ]) {
         "formatting"
-    } else if has(&["dlmalloc", "__rust_alloc", "__rust_dealloc", "__rust_realloc", "__rdl_", "wasm::alloc", "malloc", "free", "RawVec", "raw_vec", "alloc::alloc"]) {
+    } else if has(&[
+        "dlmalloc",
+        "__rust_alloc",
+        "__rust_dealloc",
+        "__rust_realloc",
+        "__rdl_",
+        "wasm::alloc",
+        "malloc",
+        "free",
+        "RawVec",
+        "raw_vec",
+        "alloc::alloc",
+    ]) {
         "allocator"
     } else {
         "other"
@@ -148,13 +177,25 @@ pub fn size_report(bytes: &[u8]) -> Result<SizeReport> {
         .map(|f| {
             let name = l.names.get(&f.index).cloned();
             let category = name.as_deref().map_or("other", category);
-            FunctionSize { index: f.index, name, bytes: f.body.len(), category, retained: None, dominator: None, exports: Vec::new() }
+            FunctionSize {
+                index: f.index,
+                name,
+                bytes: f.body.len(),
+                category,
+                retained: None,
+                dominator: None,
+                exports: Vec::new(),
+            }
         })
         .collect();
     let named = !l.names.is_empty();
     let mut report = SizeReport {
         total: bytes.len(),
-        sections: l.sections.iter().map(|(name, r)| (name.clone(), r.len())).collect(),
+        sections: l
+            .sections
+            .iter()
+            .map(|(name, r)| (name.clone(), r.len()))
+            .collect(),
         named,
         functions: Vec::new(),
         categories: Vec::new(),
@@ -169,14 +210,28 @@ pub fn size_report(bytes: &[u8]) -> Result<SizeReport> {
     functions.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.index.cmp(&b.index)));
     report.categories = CATEGORIES
         .iter()
-        .map(|c| (*c, functions.iter().filter(|f| f.category == *c).map(|f| f.bytes).sum()))
+        .map(|c| {
+            (
+                *c,
+                functions
+                    .iter()
+                    .filter(|f| f.category == *c)
+                    .map(|f| f.bytes)
+                    .sum(),
+            )
+        })
         .collect();
     report.functions = functions;
     Ok(report)
 }
 
 /// Retained sizes, dominators and what pulled in each kind.
-fn analyse(g: &CallGraph, names: &BTreeMap<u32, String>, functions: &mut [FunctionSize], report: &mut SizeReport) {
+fn analyse(
+    g: &CallGraph,
+    names: &BTreeMap<u32, String>,
+    functions: &mut [FunctionSize],
+    report: &mut SizeReport,
+) {
     let doms = graph::dominators(&g.succ);
     let n = g.succ.len();
     let table = g.table();
@@ -205,7 +260,11 @@ fn analyse(g: &CallGraph, names: &BTreeMap<u32, String>, functions: &mut [Functi
     }
     report.call_graph = true;
     report.table_retained = doms.idom[table].map(|_| retained[table]);
-    report.unreachable = functions.iter().filter(|f| f.retained.is_none()).map(|f| f.bytes).sum();
+    report.unreachable = functions
+        .iter()
+        .filter(|f| f.retained.is_none())
+        .map(|f| f.bytes)
+        .sum();
     if !report.named {
         return;
     }
@@ -250,8 +309,18 @@ fn analyse(g: &CallGraph, names: &BTreeMap<u32, String>, functions: &mut [Functi
                 *by.entry(d).or_default() += size[v];
             } else {
                 // No single function dominates it: the entry points that reach it.
-                let masks = reach.get_or_insert_with(|| entries.iter().map(|e| graph::reachable(&g.succ, *e)).collect());
-                let key: Vec<usize> = entries.iter().zip(masks.iter()).filter(|(_, m)| m[v]).map(|(e, _)| *e).collect();
+                let masks = reach.get_or_insert_with(|| {
+                    entries
+                        .iter()
+                        .map(|e| graph::reachable(&g.succ, *e))
+                        .collect()
+                });
+                let key: Vec<usize> = entries
+                    .iter()
+                    .zip(masks.iter())
+                    .filter(|(_, m)| m[v])
+                    .map(|(e, _)| *e)
+                    .collect();
                 *shared.entry(key).or_default() += size[v];
             }
         }
@@ -259,7 +328,12 @@ fn analyse(g: &CallGraph, names: &BTreeMap<u32, String>, functions: &mut [Functi
             .into_iter()
             .map(|(d, bytes)| {
                 let entry = entry_of(d);
-                Retainer { node: to_node(d), name: label(d), under: (entry != d).then(|| entry_label(entry)), bytes }
+                Retainer {
+                    node: to_node(d),
+                    name: label(d),
+                    under: (entry != d).then(|| entry_label(entry)),
+                    bytes,
+                }
             })
             .collect();
         retainers.extend(shared.into_iter().map(|(key, bytes)| {
@@ -267,24 +341,47 @@ fn analyse(g: &CallGraph, names: &BTreeMap<u32, String>, functions: &mut [Functi
             if key.len() > 4 {
                 names.push(format!("{} more", key.len() - 4));
             }
-            Retainer { node: Node::Roots, name: format!("shared by {}", names.join(", ")), under: None, bytes }
+            Retainer {
+                node: Node::Roots,
+                name: format!("shared by {}", names.join(", ")),
+                under: None,
+                bytes,
+            }
         }));
-        retainers.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)).then(a.node.cmp(&b.node)));
+        retainers.sort_by(|a, b| {
+            b.bytes
+                .cmp(&a.bytes)
+                .then_with(|| a.name.cmp(&b.name))
+                .then(a.node.cmp(&b.node))
+        });
         retainers.truncate(RETAINERS);
-        report.pulled_in.push(PulledIn { kind, bytes: total, by: retainers });
+        report.pulled_in.push(PulledIn {
+            kind,
+            bytes: total,
+            by: retainers,
+        });
     }
 }
 
 /// The text report: sections, categories, the `top` largest functions, the
 /// `top` largest retained sizes and what pulled in each kind.
 pub fn render(name: &str, r: &SizeReport, top: usize) -> String {
-    let pct = |n: usize| if r.total == 0 { 0.0 } else { 100.0 * n as f64 / r.total as f64 };
+    let pct = |n: usize| {
+        if r.total == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / r.total as f64
+        }
+    };
     let mut out = format!("{name}: {} bytes\n\nsections\n", r.total);
     for (section, bytes) in &r.sections {
         out += &format!("  {bytes:>9}  {:5.1}%  {section}\n", pct(*bytes));
     }
     let code: usize = r.functions.iter().map(|f| f.bytes).sum();
-    out += &format!("\ncode by kind ({} functions, {code} bytes)\n", r.functions.len());
+    out += &format!(
+        "\ncode by kind ({} functions, {code} bytes)\n",
+        r.functions.len()
+    );
     if r.named {
         for (c, bytes) in &r.categories {
             out += &format!("  {bytes:>9}  {:5.1}%  {c}\n", pct(*bytes));
@@ -294,13 +391,23 @@ pub fn render(name: &str, r: &SizeReport, top: usize) -> String {
     }
     out += &format!("\nlargest functions (top {})\n", top.min(r.functions.len()));
     for f in r.functions.iter().take(top) {
-        out += &format!("  {:>9}  {:5.1}%  #{:<5} {}\n", f.bytes, pct(f.bytes), f.index, display_name(f));
+        out += &format!(
+            "  {:>9}  {:5.1}%  #{:<5} {}\n",
+            f.bytes,
+            pct(f.bytes),
+            f.index,
+            display_name(f)
+        );
     }
     if !r.call_graph {
         out += "\nretained sizes: not computed (a component; measure its core module)\n";
         return out;
     }
-    let mut retained: Vec<&FunctionSize> = r.functions.iter().filter(|f| f.retained.is_some()).collect();
+    let mut retained: Vec<&FunctionSize> = r
+        .functions
+        .iter()
+        .filter(|f| f.retained.is_some())
+        .collect();
     retained.sort_by(|a, b| b.retained.cmp(&a.retained).then(a.index.cmp(&b.index)));
     out += &format!(
         "\nretained sizes (top {}; a function's own bytes plus all it dominates: what removing it would remove)\n",
@@ -309,13 +416,28 @@ pub fn render(name: &str, r: &SizeReport, top: usize) -> String {
     out += &format!("  {:>9}  {:>6}  {:>9}  function\n", "retained", "", "self");
     for f in retained.iter().take(top) {
         let bytes = f.retained.unwrap_or(0);
-        out += &format!("  {bytes:>9}  {:5.1}%  {:>9}  #{:<5} {}\n", pct(bytes), f.bytes, f.index, display_name(f));
+        out += &format!(
+            "  {bytes:>9}  {:5.1}%  {:>9}  #{:<5} {}\n",
+            pct(bytes),
+            f.bytes,
+            f.index,
+            display_name(f)
+        );
     }
     if let Some(bytes) = r.table_retained {
-        out += &format!("  {bytes:>9}  {:5.1}%  {:>9}  the indirect-call table (what call_indirect may reach)\n", pct(bytes), "");
+        out += &format!(
+            "  {bytes:>9}  {:5.1}%  {:>9}  the indirect-call table (what call_indirect may reach)\n",
+            pct(bytes),
+            ""
+        );
     }
     if r.unreachable > 0 {
-        out += &format!("  {:>9}  {:5.1}%  {:>9}  unreachable from the exports and start\n", r.unreachable, pct(r.unreachable), "");
+        out += &format!(
+            "  {:>9}  {:5.1}%  {:>9}  unreachable from the exports and start\n",
+            r.unreachable,
+            pct(r.unreachable),
+            ""
+        );
     }
     if r.named {
         out += "\nwhat pulled in each kind (the nearest caller outside the kind that dominates its code: removing it removes that code)\n";
@@ -325,8 +447,17 @@ pub fn render(name: &str, r: &SizeReport, top: usize) -> String {
                 out += "    (none)\n";
             }
             for b in p.by.iter().take(5) {
-                let under = b.under.as_deref().map(|u| format!("  (under {u})")).unwrap_or_default();
-                out += &format!("  {:>9}  {:5.1}%  {}{under}\n", b.bytes, pct(b.bytes), b.name);
+                let under = b
+                    .under
+                    .as_deref()
+                    .map(|u| format!("  (under {u})"))
+                    .unwrap_or_default();
+                out += &format!(
+                    "  {:>9}  {:5.1}%  {}{under}\n",
+                    b.bytes,
+                    pct(b.bytes),
+                    b.name
+                );
             }
         }
     }
@@ -349,8 +480,14 @@ mod tests {
     #[test]
     fn names_are_classified() {
         assert_eq!(category("core::panicking::panic_fmt"), "panics");
-        assert_eq!(category("<core::fmt::Arguments as core::fmt::Display>::fmt"), "formatting");
-        assert_eq!(category("dlmalloc::dlmalloc::Dlmalloc<A>::malloc"), "allocator");
+        assert_eq!(
+            category("<core::fmt::Arguments as core::fmt::Display>::fmt"),
+            "formatting"
+        );
+        assert_eq!(
+            category("dlmalloc::dlmalloc::Dlmalloc<A>::malloc"),
+            "allocator"
+        );
         assert_eq!(category("app::text::reverse_words"), "other");
     }
 
@@ -380,7 +517,11 @@ mod tests {
         names.functions(&map);
         m.section(&names);
         let r = size_report(&m.finish()).unwrap();
-        assert_eq!(r.functions[0].name.as_deref(), Some("core::panicking::panic"), "largest first");
+        assert_eq!(
+            r.functions[0].name.as_deref(),
+            Some("core::panicking::panic"),
+            "largest first"
+        );
         assert_eq!((r.functions[0].bytes, r.functions[1].bytes), (5, 2));
         assert_eq!(r.categories[0], ("panics", 5));
         assert!(r.sections.iter().any(|(s, _)| s == "code"));
@@ -406,14 +547,24 @@ mod tests {
         }
         m.section(&funcs);
         let mut tables = TableSection::new();
-        tables.table(TableType { element_type: RefType::FUNCREF, table64: false, minimum: 1, maximum: None, shared: false });
+        tables.table(TableType {
+            element_type: RefType::FUNCREF,
+            table64: false,
+            minimum: 1,
+            maximum: None,
+            shared: false,
+        });
         m.section(&tables);
         let mut exports = ExportSection::new();
         exports.export("a", ExportKind::Func, 1);
         exports.export("b", ExportKind::Func, 2);
         m.section(&exports);
         let mut elements = ElementSection::new();
-        elements.active(Some(0), &ConstExpr::i32_const(0), Elements::Functions(Cow::Borrowed(&[6])));
+        elements.active(
+            Some(0),
+            &ConstExpr::i32_const(0),
+            Elements::Functions(Cow::Borrowed(&[6])),
+        );
         m.section(&elements);
         let mut code = CodeSection::new();
         for (calls, indirect, padding) in bodies {
@@ -442,15 +593,31 @@ mod tests {
         m.finish()
     }
 
-    const NAMES: [&str; 8] =
-        ["imp", "app::a", "app::b", "core::panicking::panic_fmt", "core::panicking::panic_nounwind", "core::fmt::write", "app::callback", "app::dead"];
+    const NAMES: [&str; 8] = [
+        "imp",
+        "app::a",
+        "app::b",
+        "core::panicking::panic_fmt",
+        "core::panicking::panic_nounwind",
+        "core::fmt::write",
+        "app::callback",
+        "app::dead",
+    ];
 
     /// f1 (export a) calls f3 and f5 and calls indirectly (the table holds
     /// f6); f2 (export b) calls f3 and the import; f3 calls f4; f7 is dead.
     fn graph_module() -> Vec<u8> {
         hand_built(
             &NAMES,
-            &[(&[3, 5], true, 10), (&[3, 0], false, 20), (&[4], false, 30), (&[], false, 40), (&[], false, 50), (&[], false, 60), (&[], false, 70)],
+            &[
+                (&[3, 5], true, 10),
+                (&[3, 0], false, 20),
+                (&[4], false, 30),
+                (&[], false, 40),
+                (&[], false, 50),
+                (&[], false, 60),
+                (&[], false, 70),
+            ],
         )
     }
 
@@ -459,7 +626,10 @@ mod tests {
         // 0 -> 1, 2; 1 -> 3; 2 -> 3; 3 -> 4 -> 3 (a loop); 5 unreachable.
         let succ = vec![vec![1, 2], vec![3], vec![3], vec![4], vec![3], vec![1]];
         let d = graph::dominators(&succ);
-        assert_eq!(d.idom, vec![Some(0), Some(0), Some(0), Some(0), Some(3), None]);
+        assert_eq!(
+            d.idom,
+            vec![Some(0), Some(0), Some(0), Some(0), Some(3), None]
+        );
         assert_eq!(d.retained(&[0, 1, 2, 4, 8, 16]), vec![15, 1, 2, 12, 8, 16]);
     }
 
@@ -471,14 +641,22 @@ mod tests {
         // Bodies: locals count (1 byte), the calls, the padding, `end`.
         let size = |i: u32| f(i).bytes;
         assert_eq!(f(4).dominator, Some(Node::Function(3)));
-        assert_eq!(f(3).dominator, Some(Node::Roots), "f3 is shared by both exports");
+        assert_eq!(
+            f(3).dominator,
+            Some(Node::Roots),
+            "f3 is shared by both exports"
+        );
         assert_eq!(f(5).dominator, Some(Node::Function(1)));
         assert_eq!(f(6).dominator, Some(Node::Table));
         assert_eq!(f(7).dominator, None);
         assert_eq!(f(7).retained, None);
         assert_eq!(r.unreachable, size(7));
         assert_eq!(f(3).retained, Some(size(3) + size(4)));
-        assert_eq!(f(1).retained, Some(size(1) + size(5) + size(6)), "f1 alone reaches the table");
+        assert_eq!(
+            f(1).retained,
+            Some(size(1) + size(5) + size(6)),
+            "f1 alone reaches the table"
+        );
         assert_eq!(r.table_retained, Some(size(6)));
         assert_eq!(f(1).exports, vec!["a".to_string()]);
 
@@ -495,8 +673,14 @@ mod tests {
 
         let text = render("m.wasm", &r, 10);
         assert!(text.contains("retained sizes"), "{text}");
-        assert!(text.contains("shared by export \"a\", export \"b\""), "{text}");
-        assert!(text.contains("unreachable from the exports and start"), "{text}");
+        assert!(
+            text.contains("shared by export \"a\", export \"b\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("unreachable from the exports and start"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -507,43 +691,122 @@ mod tests {
         names[6] = "app::callback2";
         let new = hand_built(
             &names,
-            &[(&[3, 5], true, 10), (&[3, 0], false, 20), (&[4], false, 35), (&[], false, 40), (&[], false, 50), (&[], false, 60), (&[], false, 0)],
+            &[
+                (&[3, 5], true, 10),
+                (&[3, 0], false, 20),
+                (&[4], false, 35),
+                (&[], false, 40),
+                (&[], false, 50),
+                (&[], false, 60),
+                (&[], false, 0),
+            ],
         );
         let d = size_diff(&old, &new).unwrap();
         assert!(d.by_name);
         let section = |name: &str| d.sections.iter().find(|s| s.name == name).map(|s| s.delta);
         assert_eq!(section("code"), Some(-65));
-        assert!(section("custom \"name\"").is_some_and(|d| d > 0), "a longer name");
+        assert!(
+            section("custom \"name\"").is_some_and(|d| d > 0),
+            "a longer name"
+        );
         assert_eq!(section("type"), None, "unchanged sections are not listed");
-        assert_eq!(d.functions[0], Delta { name: "app::dead".into(), old: Some(72), new: Some(2), delta: -70 });
-        assert_eq!(d.functions[1], Delta { name: "app::callback".into(), old: Some(62), new: None, delta: -62 });
-        assert_eq!(d.functions[2], Delta { name: "app::callback2".into(), old: None, new: Some(62), delta: 62 });
-        assert_eq!(d.functions[3], Delta { name: "core::panicking::panic_fmt".into(), old: Some(34), new: Some(39), delta: 5 });
+        assert_eq!(
+            d.functions[0],
+            Delta {
+                name: "app::dead".into(),
+                old: Some(72),
+                new: Some(2),
+                delta: -70
+            }
+        );
+        assert_eq!(
+            d.functions[1],
+            Delta {
+                name: "app::callback".into(),
+                old: Some(62),
+                new: None,
+                delta: -62
+            }
+        );
+        assert_eq!(
+            d.functions[2],
+            Delta {
+                name: "app::callback2".into(),
+                old: None,
+                new: Some(62),
+                delta: 62
+            }
+        );
+        assert_eq!(
+            d.functions[3],
+            Delta {
+                name: "core::panicking::panic_fmt".into(),
+                old: Some(34),
+                new: Some(39),
+                delta: 5
+            }
+        );
         assert_eq!(d.functions.len(), 4);
         assert_eq!(d.unchanged_functions, 4);
         let text = render_diff("old.wasm", "new.wasm", &d, 10);
-        assert!(text.contains("4 changed: 1 added, 1 removed; 4 unchanged"), "{text}");
-        assert!(text.lines().any(|l| l.trim_start().starts_with("72          2        -70  app::dead")), "{text}");
-        assert!(text.lines().any(|l| l.ends_with("-65  code (-21.0%)")), "{text}");
+        assert!(
+            text.contains("4 changed: 1 added, 1 removed; 4 unchanged"),
+            "{text}"
+        );
+        assert!(
+            text.lines().any(|l| l
+                .trim_start()
+                .starts_with("72          2        -70  app::dead")),
+            "{text}"
+        );
+        assert!(
+            text.lines().any(|l| l.ends_with("-65  code (-21.0%)")),
+            "{text}"
+        );
 
         let page = render_diff_html("old.wasm", "new.wasm", &d, 10);
         assert_eq!(page, render_diff_html("old.wasm", "new.wasm", &d, 10));
-        assert!(!page.contains(" src=") && !page.contains(" href="), "no external resources");
+        assert!(
+            !page.contains(" src=") && !page.contains(" href="),
+            "no external resources"
+        );
         // Every changed function has a row with a bar as long as its share of the largest change.
-        assert_eq!(page.matches("<td class=\"bar\">").count(), d.sections.len() + d.functions.len());
+        assert_eq!(
+            page.matches("<td class=\"bar\">").count(),
+            d.sections.len() + d.functions.len()
+        );
         assert!(page.contains("<td>app::dead</td><td class=\"n\" data-v=\"72\">72</td><td class=\"n\" data-v=\"2\">2</td><td class=\"n\" data-v=\"-70\">-70</td><td class=\"bar\"><span style=\"width:100.0%;background:#6aa84f\">"), "{page}");
-        assert!(page.contains("<td>app::callback2</td><td class=\"n\" data-v=\"0\">-</td>"), "{page}");
-        assert!(page.contains("<pre>size diff: old.wasm -&gt; new.wasm"), "the text form is embedded");
+        assert!(
+            page.contains("<td>app::callback2</td><td class=\"n\" data-v=\"0\">-</td>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<pre>size diff: old.wasm -&gt; new.wasm"),
+            "the text form is embedded"
+        );
     }
 
     #[test]
     fn the_html_page_is_self_contained_and_deterministic() {
         let bytes = graph_module();
         let page = render_html("m.wasm", &size_report(&bytes).unwrap(), 10);
-        assert_eq!(page, render_html("m.wasm", &size_report(&bytes).unwrap(), 10));
-        assert!(!page.contains("http://") && !page.contains("https://"), "{page}");
-        assert!(!page.contains(" src=") && !page.contains(" href="), "no external resources");
-        assert!(page.contains("<svg") && page.contains("class=\"sortable\"") && page.contains("<script>"));
+        assert_eq!(
+            page,
+            render_html("m.wasm", &size_report(&bytes).unwrap(), 10)
+        );
+        assert!(
+            !page.contains("http://") && !page.contains("https://"),
+            "{page}"
+        );
+        assert!(
+            !page.contains(" src=") && !page.contains(" href="),
+            "no external resources"
+        );
+        assert!(
+            page.contains("<svg")
+                && page.contains("class=\"sortable\"")
+                && page.contains("<script>")
+        );
         assert!(page.contains("core::panicking::panic_fmt"));
     }
 }

@@ -12,7 +12,10 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn wasmrust(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wasmrust")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_wasmrust"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 /// `(module (memory 1) (func (export "f") (result i32) i32.const 7))` plus a `name` section.
@@ -26,7 +29,13 @@ fn module() -> Vec<u8> {
     funcs.function(0);
     m.section(&funcs);
     let mut mem = MemorySection::new();
-    mem.memory(MemoryType { minimum: 1, maximum: None, memory64: false, shared: false, page_size_log2: None });
+    mem.memory(MemoryType {
+        minimum: 1,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
     m.section(&mem);
     let mut exports = ExportSection::new();
     exports.export("f", ExportKind::Func, 0);
@@ -76,13 +85,32 @@ fn every_postlink_subcommand_rejects_truncated_and_garbage_input() {
     let out = dir.join("out.wasm");
     let o = out.to_str().unwrap();
     for (input, needles) in [
-        (&truncated, &["truncated.wasm", "is not a valid WebAssembly module", "offset", "truncated"][..]),
-        (&garbage, &["garbage.wasm", "is not a WebAssembly binary", "23 21 2f 62"][..]),
+        (
+            &truncated,
+            &[
+                "truncated.wasm",
+                "is not a valid WebAssembly module",
+                "offset",
+                "truncated",
+            ][..],
+        ),
+        (
+            &garbage,
+            &["garbage.wasm", "is not a WebAssembly binary", "23 21 2f 62"][..],
+        ),
     ] {
         let i = input.to_str().unwrap();
         assert_clean_failure(&wasmrust(&["validate", i]), &out, needles);
-        assert_clean_failure(&wasmrust(&["normalize", "--mode", "release", i, "-o", o]), &out, needles);
-        assert_clean_failure(&wasmrust(&["opt", "--target", "wasm32-wasip2", i, "-o", o]), &out, needles);
+        assert_clean_failure(
+            &wasmrust(&["normalize", "--mode", "release", i, "-o", o]),
+            &out,
+            needles,
+        );
+        assert_clean_failure(
+            &wasmrust(&["opt", "--target", "wasm32-wasip2", i, "-o", o]),
+            &out,
+            needles,
+        );
         assert_clean_failure(&wasmrust(&["componentize", i, "-o", o]), &out, needles);
     }
     std::fs::remove_dir_all(&dir).unwrap();
@@ -92,7 +120,14 @@ fn every_postlink_subcommand_rejects_truncated_and_garbage_input() {
 fn missing_input_names_the_file() {
     let dir = scratch("missing");
     let out = dir.join("out.wasm");
-    let o = wasmrust(&["normalize", "--mode", "dev", "no/such/file.wasm", "-o", out.to_str().unwrap()]);
+    let o = wasmrust(&[
+        "normalize",
+        "--mode",
+        "dev",
+        "no/such/file.wasm",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_clean_failure(&o, &out, &["failed to read `no/such/file.wasm`"]);
 }
 
@@ -102,10 +137,29 @@ fn malformed_wit_gives_file_line_and_parser_message() {
     let input = dir.join("m.wasm");
     std::fs::write(&input, module()).unwrap();
     let wit = dir.join("world.wit");
-    std::fs::write(&wit, "package a:b;\n\nworld w {\n    export f: func() -> s32\n}\n").unwrap();
+    std::fs::write(
+        &wit,
+        "package a:b;\n\nworld w {\n    export f: func() -> s32\n}\n",
+    )
+    .unwrap();
     let out = dir.join("out.wasm");
-    let o = wasmrust(&["componentize", input.to_str().unwrap(), "--wit", wit.to_str().unwrap(), "-o", out.to_str().unwrap()]);
-    assert_clean_failure(&o, &out, &["failed to parse WIT", "world.wit:5:1", "expected ';', found '}'"]);
+    let o = wasmrust(&[
+        "componentize",
+        input.to_str().unwrap(),
+        "--wit",
+        wit.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_clean_failure(
+        &o,
+        &out,
+        &[
+            "failed to parse WIT",
+            "world.wit:5:1",
+            "expected ';', found '}'",
+        ],
+    );
 }
 
 #[test]
@@ -114,17 +168,47 @@ fn normalize_and_componentize_succeed_on_good_input() {
     let input = dir.join("m.wasm");
     std::fs::write(&input, module()).unwrap();
     let norm = dir.join("norm.wasm");
-    let o = wasmrust(&["normalize", "--mode", "release", input.to_str().unwrap(), "-o", norm.to_str().unwrap()]);
+    let o = wasmrust(&[
+        "normalize",
+        "--mode",
+        "release",
+        input.to_str().unwrap(),
+        "-o",
+        norm.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let bytes = std::fs::read(&norm).unwrap();
-    assert!(bytes.len() < module().len(), "the name section was not dropped");
+    assert!(
+        bytes.len() < module().len(),
+        "the name section was not dropped"
+    );
     let wit = dir.join("world.wit");
-    std::fs::write(&wit, "package a:b;\n\nworld w {\n    export f: func() -> s32;\n}\n").unwrap();
+    std::fs::write(
+        &wit,
+        "package a:b;\n\nworld w {\n    export f: func() -> s32;\n}\n",
+    )
+    .unwrap();
     let comp = dir.join("c.wasm");
-    let o = wasmrust(&["componentize", norm.to_str().unwrap(), "--wit", wit.to_str().unwrap(), "-o", comp.to_str().unwrap()]);
+    let o = wasmrust(&[
+        "componentize",
+        norm.to_str().unwrap(),
+        "--wit",
+        wit.to_str().unwrap(),
+        "-o",
+        comp.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(wasmparser::Parser::is_component(&std::fs::read(&comp).unwrap()));
-    let o = wasmrust(&["opt", "--target", "wasm32-unknown-unknown", input.to_str().unwrap(), "-o", dir.join("o.wasm").to_str().unwrap()]);
+    assert!(wasmparser::Parser::is_component(
+        &std::fs::read(&comp).unwrap()
+    ));
+    let o = wasmrust(&[
+        "opt",
+        "--target",
+        "wasm32-unknown-unknown",
+        input.to_str().unwrap(),
+        "-o",
+        dir.join("o.wasm").to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -149,11 +233,33 @@ fn embedded_profile_rejects_post_mvp_instructions() {
     std::fs::write(&input, m.finish()).unwrap();
     let out = dir.join("out.wasm");
     let (i, o) = (input.to_str().unwrap(), out.to_str().unwrap());
-    let ok = wasmrust(&["normalize", "--mode", "release", "--target", "wasm32-wasip2", i, "-o", o]);
+    let ok = wasmrust(&[
+        "normalize",
+        "--mode",
+        "release",
+        "--target",
+        "wasm32-wasip2",
+        i,
+        "-o",
+        o,
+    ]);
     assert!(ok.status.success(), "{}", stderr(&ok));
     std::fs::remove_file(&out).unwrap();
-    let mvp = wasmrust(&["normalize", "--mode", "release", "--target", "wasm32v1-none", i, "-o", o]);
-    assert_clean_failure(&mvp, &out, &["signext.wasm", "sign extension", "does not enable"]);
+    let mvp = wasmrust(&[
+        "normalize",
+        "--mode",
+        "release",
+        "--target",
+        "wasm32v1-none",
+        i,
+        "-o",
+        o,
+    ]);
+    assert_clean_failure(
+        &mvp,
+        &out,
+        &["signext.wasm", "sign extension", "does not enable"],
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -165,26 +271,67 @@ fn profiles_without_wasi_reject_wasi_imports() {
     types.ty().function([], [ValType::I32]);
     m.section(&types);
     let mut imports = ImportSection::new();
-    imports.import("wasi_snapshot_preview1", "sched_yield", EntityType::Function(0));
+    imports.import(
+        "wasi_snapshot_preview1",
+        "sched_yield",
+        EntityType::Function(0),
+    );
     m.section(&imports);
     let dir = scratch("wasi");
     let input = dir.join("yield.wasm");
     std::fs::write(&input, m.finish()).unwrap();
     let out = dir.join("out.wasm");
     let (i, o) = (input.to_str().unwrap(), out.to_str().unwrap());
-    let wasi = wasmrust(&["normalize", "--mode", "dev", "--target", "wasm32-wasip1", i, "-o", o]);
+    let wasi = wasmrust(&[
+        "normalize",
+        "--mode",
+        "dev",
+        "--target",
+        "wasm32-wasip1",
+        i,
+        "-o",
+        o,
+    ]);
     assert!(wasi.status.success(), "{}", stderr(&wasi));
     std::fs::remove_file(&out).unwrap();
     let browser = wasmrust(&[
-        "normalize", "--mode", "dev", "--target", "wasm32-unknown-unknown", "--label", "//app:web", "--profile", "browser", i, "-o", o,
+        "normalize",
+        "--mode",
+        "dev",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--label",
+        "//app:web",
+        "--profile",
+        "browser",
+        i,
+        "-o",
+        o,
     ]);
     assert_clean_failure(
         &browser,
         &out,
-        &["//app:web (`browser` profile, wasm32-unknown-unknown)", "`wasi_snapshot_preview1::sched_yield`", "Build the target for a WASI profile"],
+        &[
+            "//app:web (`browser` profile, wasm32-unknown-unknown)",
+            "`wasi_snapshot_preview1::sched_yield`",
+            "Build the target for a WASI profile",
+        ],
     );
-    let embedded = wasmrust(&["normalize", "--mode", "dev", "--target", "wasm32v1-none", i, "-o", o]);
-    assert_clean_failure(&embedded, &out, &["yield.wasm", "(wasm32v1-none)", "provide no WASI"]);
+    let embedded = wasmrust(&[
+        "normalize",
+        "--mode",
+        "dev",
+        "--target",
+        "wasm32v1-none",
+        i,
+        "-o",
+        o,
+    ]);
+    assert_clean_failure(
+        &embedded,
+        &out,
+        &["yield.wasm", "(wasm32v1-none)", "provide no WASI"],
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -192,13 +339,21 @@ fn profiles_without_wasi_reject_wasi_imports() {
 
 /// The names of the files in `dir`, sorted.
 fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }
 
 fn ok(o: &Output) {
-    assert!(o.status.success(), "status {:?}, stderr: {}", o.status, stderr(o));
+    assert!(
+        o.status.success(),
+        "status {:?}, stderr: {}",
+        o.status,
+        stderr(o)
+    );
 }
 
 /// Paths as the strings the command line takes.
@@ -219,14 +374,25 @@ fn module_binaryen_rejects() -> Vec<u8> {
     funcs.function(0);
     m.section(&funcs);
     let mut tables = TableSection::new();
-    tables.table(TableType { element_type: RefType::FUNCREF, minimum: 2, maximum: None, table64: false, shared: false });
+    tables.table(TableType {
+        element_type: RefType::FUNCREF,
+        minimum: 2,
+        maximum: None,
+        table64: false,
+        shared: false,
+    });
     m.section(&tables);
     let mut exports = ExportSection::new();
     exports.export("fill", ExportKind::Func, 0);
     m.section(&exports);
     let mut code = CodeSection::new();
     let mut f = Function::new([]);
-    f.instructions().i32_const(0).ref_null(HeapType::FUNC).i32_const(1).table_fill(0).end();
+    f.instructions()
+        .i32_const(0)
+        .ref_null(HeapType::FUNC)
+        .i32_const(1)
+        .table_fill(0)
+        .end();
     code.function(&f);
     m.section(&code);
     m.finish()
@@ -240,14 +406,40 @@ fn opt_keeps_an_input_named_like_its_old_scratch_file() {
     let input = dir.join("app.pre-opt.wasm");
     std::fs::write(&input, module()).unwrap();
     let out = dir.join("app.wasm");
-    ok(&wasmrust(&["opt", "--target", "wasm32-wasip1", s(&input), "-o", s(&out)]));
-    assert_eq!(std::fs::read(&input).unwrap(), module(), "the input changed");
-    assert!(wasmparser::Validator::new().validate_all(&std::fs::read(&out).unwrap()).is_ok());
+    ok(&wasmrust(&[
+        "opt",
+        "--target",
+        "wasm32-wasip1",
+        s(&input),
+        "-o",
+        s(&out),
+    ]));
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        module(),
+        "the input changed"
+    );
+    assert!(
+        wasmparser::Validator::new()
+            .validate_all(&std::fs::read(&out).unwrap())
+            .is_ok()
+    );
     assert_eq!(listing(&dir), ["app.pre-opt.wasm", "app.wasm"]);
     // With the effects check, converging, at every level: still only the output.
     for level in ["O1", "Os", "Oz"] {
         std::fs::remove_file(&out).unwrap();
-        ok(&wasmrust(&["opt", "--target", "wasm32-wasip1", "--level", level, "--converge", "--check-effects", s(&input), "-o", s(&out)]));
+        ok(&wasmrust(&[
+            "opt",
+            "--target",
+            "wasm32-wasip1",
+            "--level",
+            level,
+            "--converge",
+            "--check-effects",
+            s(&input),
+            "-o",
+            s(&out),
+        ]));
         assert_eq!(std::fs::read(&input).unwrap(), module());
         assert_eq!(listing(&dir), ["app.pre-opt.wasm", "app.wasm"]);
     }
@@ -261,12 +453,29 @@ fn a_failing_optimization_keeps_the_input_and_writes_nothing() {
     std::fs::write(&input, module_binaryen_rejects()).unwrap();
     let out = dir.join("app.wasm");
     // wasmparser accepts the module for the target ...
-    ok(&wasmrust(&["validate", "--target", "wasm32-wasip1", s(&input)]));
+    ok(&wasmrust(&[
+        "validate",
+        "--target",
+        "wasm32-wasip1",
+        s(&input),
+    ]));
     // ... binaryen does not; the error names the user's file, not a scratch copy.
     let o = wasmrust(&["opt", "--target", "wasm32-wasip1", s(&input), "-o", s(&out)]);
-    assert_clean_failure(&o, &out, &[&format!("wasm-opt failed on `{}`", input.display())]);
-    assert!(!stderr(&o).contains("/input.wasm"), "a scratch path in: {}", stderr(&o));
-    assert_eq!(std::fs::read(&input).unwrap(), module_binaryen_rejects(), "the input changed");
+    assert_clean_failure(
+        &o,
+        &out,
+        &[&format!("wasm-opt failed on `{}`", input.display())],
+    );
+    assert!(
+        !stderr(&o).contains("/input.wasm"),
+        "a scratch path in: {}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        module_binaryen_rejects(),
+        "the input changed"
+    );
     assert_eq!(listing(&dir), ["app.pre-opt.wasm"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -299,7 +508,11 @@ fn every_subcommand_refuses_to_write_over_its_input() {
     let other = dir.join("other.wasm");
     std::fs::write(&other, module()).unwrap();
     let wit = dir.join("world.wit");
-    std::fs::write(&wit, "package a:b;\n\nworld w {\n    export f: func() -> s32;\n}\n").unwrap();
+    std::fs::write(
+        &wit,
+        "package a:b;\n\nworld w {\n    export f: func() -> s32;\n}\n",
+    )
+    .unwrap();
     let i = s(&input);
     for out in [&input, &link] {
         let o = s(out);
@@ -318,15 +531,31 @@ fn every_subcommand_refuses_to_write_over_its_input() {
             let r = wasmrust(args);
             let err = stderr(&r);
             assert_eq!(r.status.code(), Some(1), "{args:?} succeeded: {err}");
-            assert!(err.contains(&format!("refusing to write `{o}`")) && err.contains("never modifies its inputs"), "{args:?}: {err}");
-            assert_eq!(std::fs::read(&input).unwrap(), module(), "{args:?} changed the input");
-            assert_eq!(listing(&dir), ["app.wasm", "link.wasm", "other.wasm", "world.wit"], "{args:?}");
+            assert!(
+                err.contains(&format!("refusing to write `{o}`"))
+                    && err.contains("never modifies its inputs"),
+                "{args:?}: {err}"
+            );
+            assert_eq!(
+                std::fs::read(&input).unwrap(),
+                module(),
+                "{args:?} changed the input"
+            );
+            assert_eq!(
+                listing(&dir),
+                ["app.wasm", "link.wasm", "other.wasm", "world.wit"],
+                "{args:?}"
+            );
         }
     }
     // The WIT file is an input of componentize too.
     let r = wasmrust(&["componentize", i, "--wit", s(&wit), "-o", s(&wit)]);
     assert!(stderr(&r).contains("refusing to write"), "{}", stderr(&r));
-    assert!(std::fs::read_to_string(&wit).unwrap().starts_with("package a:b;"));
+    assert!(
+        std::fs::read_to_string(&wit)
+            .unwrap()
+            .starts_with("package a:b;")
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -343,14 +572,56 @@ fn every_subcommand_writes_only_its_outputs() {
     *changed.last_mut().unwrap() ^= 1; // a different last byte of the name section
     std::fs::write(&other, &changed).unwrap();
     let wit = dir.join("world.wit");
-    std::fs::write(&wit, "package a:b;\n\nworld w {\n    export f: func() -> s32;\n}\n").unwrap();
+    std::fs::write(
+        &wit,
+        "package a:b;\n\nworld w {\n    export f: func() -> s32;\n}\n",
+    )
+    .unwrap();
     let inputs = ["m.wasm", "n.wasm", "world.wit"];
     let out = |name: &str| dir.join(name);
     let cases: Vec<(Vec<String>, Vec<&str>)> = vec![
-        (vec!["validate".into(), s(&input).into(), "--stamp".into(), s(&out("m.valid")).into()], vec!["m.valid"]),
-        (vec!["opt".into(), "--target".into(), "wasm32-wasip1".into(), s(&input).into(), "-o".into(), s(&out("o.wasm")).into()], vec!["o.wasm"]),
-        (vec!["normalize".into(), "--mode".into(), "dev".into(), s(&input).into(), "-o".into(), s(&out("d.wasm")).into()], vec!["d.wasm"]),
-        (vec!["componentize".into(), s(&input).into(), "--wit".into(), s(&wit).into(), "-o".into(), s(&out("c.wasm")).into()], vec!["c.wasm"]),
+        (
+            vec![
+                "validate".into(),
+                s(&input).into(),
+                "--stamp".into(),
+                s(&out("m.valid")).into(),
+            ],
+            vec!["m.valid"],
+        ),
+        (
+            vec![
+                "opt".into(),
+                "--target".into(),
+                "wasm32-wasip1".into(),
+                s(&input).into(),
+                "-o".into(),
+                s(&out("o.wasm")).into(),
+            ],
+            vec!["o.wasm"],
+        ),
+        (
+            vec![
+                "normalize".into(),
+                "--mode".into(),
+                "dev".into(),
+                s(&input).into(),
+                "-o".into(),
+                s(&out("d.wasm")).into(),
+            ],
+            vec!["d.wasm"],
+        ),
+        (
+            vec![
+                "componentize".into(),
+                s(&input).into(),
+                "--wit".into(),
+                s(&wit).into(),
+                "-o".into(),
+                s(&out("c.wasm")).into(),
+            ],
+            vec!["c.wasm"],
+        ),
         (
             vec![
                 "size".into(),
@@ -364,8 +635,27 @@ fn every_subcommand_writes_only_its_outputs() {
             ],
             vec!["s.html", "s.json", "s.txt"],
         ),
-        (vec!["size".into(), "--diff".into(), s(&input).into(), s(&other).into(), "-o".into(), s(&out("sd.txt")).into()], vec!["sd.txt"]),
-        (vec!["diff".into(), s(&input).into(), s(&other).into(), "--json".into(), s(&out("diff.json")).into()], vec!["diff.json"]),
+        (
+            vec![
+                "size".into(),
+                "--diff".into(),
+                s(&input).into(),
+                s(&other).into(),
+                "-o".into(),
+                s(&out("sd.txt")).into(),
+            ],
+            vec!["sd.txt"],
+        ),
+        (
+            vec![
+                "diff".into(),
+                s(&input).into(),
+                s(&other).into(),
+                "--json".into(),
+                s(&out("diff.json")).into(),
+            ],
+            vec!["diff.json"],
+        ),
     ];
     for (args, outputs) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -376,10 +666,21 @@ fn every_subcommand_writes_only_its_outputs() {
         let mut want: Vec<&str> = inputs.iter().chain(&outputs).copied().collect();
         want.sort();
         assert_eq!(listing(&dir), want, "{args:?}");
-        assert_eq!(std::fs::read(&input).unwrap(), module(), "{args:?} changed its input");
-        assert_eq!(std::fs::read(&other).unwrap(), changed, "{args:?} changed its input");
+        assert_eq!(
+            std::fs::read(&input).unwrap(),
+            module(),
+            "{args:?} changed its input"
+        );
+        assert_eq!(
+            std::fs::read(&other).unwrap(),
+            changed,
+            "{args:?} changed its input"
+        );
         for o in outputs {
-            assert!(std::fs::metadata(out(o)).unwrap().len() > 0, "{args:?}: {o} is empty");
+            assert!(
+                std::fs::metadata(out(o)).unwrap().len() > 0,
+                "{args:?}: {o} is empty"
+            );
             std::fs::remove_file(out(o)).unwrap();
         }
     }
@@ -425,8 +726,15 @@ fn build_script_empties_only_its_own_out_dir() {
     for bad in [&manifest, &dir] {
         let r = run(bad);
         assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
-        assert!(stderr(&r).contains("refusing to empty the build script's OUT_DIR"), "{}", stderr(&r));
-        assert!(manifest.join("src/lib.rs").exists() && manifest.join("Cargo.toml").exists(), "the crate's files were removed");
+        assert!(
+            stderr(&r).contains("refusing to empty the build script's OUT_DIR"),
+            "{}",
+            stderr(&r)
+        );
+        assert!(
+            manifest.join("src/lib.rs").exists() && manifest.join("Cargo.toml").exists(),
+            "the crate's files were removed"
+        );
         assert!(!flags.exists());
     }
     let out_dir = dir.join("out");
@@ -447,10 +755,32 @@ fn rustc_never_overwrites_its_source() {
     let dir = scratch("rustc");
     let src = dir.join("x.rs");
     std::fs::write(&src, "pub fn f() {}\n").unwrap();
-    let args = ["--target", "x86_64-unknown-linux-gnu", "--mode", "dev", "--kind", "lib", "--crate-name", "x", "--edition", "2021"];
-    let r = wasmrust(&[&["rustc", "--rustc", "/usr/bin/rustc"][..], &args, &["--src", s(&src), "--out", s(&src)]].concat());
+    let args = [
+        "--target",
+        "x86_64-unknown-linux-gnu",
+        "--mode",
+        "dev",
+        "--kind",
+        "lib",
+        "--crate-name",
+        "x",
+        "--edition",
+        "2021",
+    ];
+    let r = wasmrust(
+        &[
+            &["rustc", "--rustc", "/usr/bin/rustc"][..],
+            &args,
+            &["--src", s(&src), "--out", s(&src)],
+        ]
+        .concat(),
+    );
     assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
-    assert!(stderr(&r).contains("would be overwritten"), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains("would be overwritten"),
+        "{}",
+        stderr(&r)
+    );
     assert_eq!(std::fs::read_to_string(&src).unwrap(), "pub fn f() {}\n");
     assert_eq!(listing(&dir), ["x.rs"]);
     std::fs::remove_dir_all(&dir).unwrap();

@@ -55,7 +55,11 @@ enum Door {
 
 #[test]
 fn consumed_linear_values_do_not_panic() {
-    let (id, log) = Transaction { id: 3, log: vec![1, 2] }.commit();
+    let (id, log) = Transaction {
+        id: 3,
+        log: vec![1, 2],
+    }
+    .commit();
     assert_eq!((id, log), (3, vec![1, 2]));
     let () = Unit.into_fields();
     let door = Door::Closed(1);
@@ -68,7 +72,10 @@ fn consumed_linear_values_do_not_panic() {
 #[cfg(debug_assertions)]
 #[should_panic(expected = "linear value of type `Transaction` dropped without being consumed")]
 fn dropped_linear_values_panic_in_debug_builds() {
-    let _t = Transaction { id: 1, log: Vec::new() };
+    let _t = Transaction {
+        id: 1,
+        log: Vec::new(),
+    };
 }
 
 #[test]
@@ -143,10 +150,14 @@ fn export_shims_follow_the_abi() {
     // SAFETY: `opt` has room for an `Option<f64>`.
     unsafe { Some(2.0f64).store(opt.as_mut_ptr()) };
     // SAFETY: a live slice and an encoded `Option<f64>`.
-    let sum = unsafe { __wasmrust_export_wr_test_sum(xs.as_ptr().cast_mut().cast(), 3, opt.as_ptr()) };
+    let sum =
+        unsafe { __wasmrust_export_wr_test_sum(xs.as_ptr().cast_mut().cast(), 3, opt.as_ptr()) };
     assert_eq!(sum, 13.0);
 
-    for (input, want) in [(" 42 ", Ok(42)), ("x", Err("\"x\": invalid digit found in string".to_string()))] {
+    for (input, want) in [
+        (" 42 ", Ok(42)),
+        ("x", Err("\"x\": invalid digit found in string".to_string())),
+    ] {
         // The host allocates the owned `String` argument with `wasmrust_alloc` and gives it up.
         let p = wasm::abi::alloc(input.len(), 1);
         // SAFETY: `p` has `input.len()` fresh bytes.
@@ -171,8 +182,15 @@ fn export_shims_follow_the_abi() {
     assert_eq!(swapped, [Point { x: 2.0, y: 1.0 }]);
 
     // SAFETY: no arguments.
-    assert_eq!(unsafe { (__wasmrust_export_fx_outer(), __wasmrust_export_fx_inner()) }, (1, 2));
-    assert_eq!(fx_internal(), 3, "#[effect] leaves the function callable from Rust");
+    assert_eq!(
+        unsafe { (__wasmrust_export_fx_outer(), __wasmrust_export_fx_inner()) },
+        (1, 2)
+    );
+    assert_eq!(
+        fx_internal(),
+        3,
+        "#[effect] leaves the function callable from Rust"
+    );
 }
 
 #[import(module = "env")]
@@ -194,7 +212,14 @@ extern "C" fn wr_host_add(a: i32, b: i64) -> i64 {
 ///
 /// Called only by the `describe` wrapper, which passes arguments as `wasm::abi` specifies.
 #[unsafe(no_mangle)]
-unsafe extern "C" fn wr_host_describe(lp: *const u8, ll: usize, value: *const u8, bp: *const u8, bl: usize, ret: *mut u8) {
+unsafe extern "C" fn wr_host_describe(
+    lp: *const u8,
+    ll: usize,
+    value: *const u8,
+    bp: *const u8,
+    bl: usize,
+    ret: *mut u8,
+) {
     // SAFETY: a borrowed `&str` for the call.
     let label: &str = unsafe { Pair::from_pair(lp.cast_mut(), ll) };
     // SAFETY: an encoded `Option<u32>`.
@@ -212,6 +237,9 @@ unsafe extern "C" fn wr_host_describe(lp: *const u8, ll: usize, value: *const u8
 #[test]
 fn import_wrappers_follow_the_abi() {
     assert_eq!(add(-2, 1 << 40), (1 << 40) - 2);
-    assert_eq!(describe("n", Some(7), vec![1, 2, 3]), Ok("n=7 [3]".to_string()));
+    assert_eq!(
+        describe("n", Some(7), vec![1, 2, 3]),
+        Ok("n=7 [3]".to_string())
+    );
     assert_eq!(describe("n", None, vec![9; 5]), Err(5));
 }

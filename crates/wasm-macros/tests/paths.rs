@@ -44,7 +44,13 @@ fn macros_work_through_the_runtime_crate() {
     let pairs = [Pair { a: 1, b: 2 }, Pair { a: 3, b: 4 }];
     let mut area = RetArea::<16>::new();
     // SAFETY: a live `&[Pair]` and a return area, as the host would pass them.
-    unsafe { __wasmrust_export_swap(pairs.as_ptr().cast::<u8>().cast_mut(), pairs.len(), area.as_mut_ptr()) };
+    unsafe {
+        __wasmrust_export_swap(
+            pairs.as_ptr().cast::<u8>().cast_mut(),
+            pairs.len(),
+            area.as_mut_ptr(),
+        )
+    };
     // SAFETY: the shim wrote a `Vec<Pair>` into the area, per the ABI.
     let swapped: Vec<Pair> = unsafe { Value::load(area.as_ptr()) };
     assert_eq!(swapped, [Pair { a: 2, b: 1 }, Pair { a: 4, b: 3 }]);

@@ -163,7 +163,10 @@ pub mod wasm {
     pub fn test(tests: &'static [Test], index: u32) -> &'static Test {
         match tests.get(index as usize) {
             Some(t) => t,
-            None => panic!("wasm_test: no test #{index}; the module has {}", tests.len()),
+            None => panic!(
+                "wasm_test: no test #{index}; the module has {}",
+                tests.len()
+            ),
         }
     }
 

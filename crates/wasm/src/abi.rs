@@ -204,7 +204,8 @@ impl<T: ?Sized> Scalar for OwnedExternRef<T> {
     }
     unsafe fn from_core(core: u32) -> Self {
         // SAFETY: the sender gives up slot `core`, as the caller of `from_core` guarantees.
-        unsafe { OwnedExternRef::from_raw(core) }.expect("wasm ABI: null `OwnedExternRef`; use Option")
+        unsafe { OwnedExternRef::from_raw(core) }
+            .expect("wasm ABI: null `OwnedExternRef`; use Option")
     }
 }
 impl<T: ?Sized> Value for OwnedExternRef<T> {
@@ -302,7 +303,12 @@ impl<T: Pod> Pair for Vec<T> {
         let len = self.len();
         // `into_boxed_slice` drops spare capacity, so the block is exactly `len` elements, as the
         // receiver's `wasmrust_free` call will describe it.
-        (Box::into_raw(self.into_boxed_slice()).cast::<u8>().cast_const(), len)
+        (
+            Box::into_raw(self.into_boxed_slice())
+                .cast::<u8>()
+                .cast_const(),
+            len,
+        )
     }
     unsafe fn from_pair(ptr: *mut u8, len: usize) -> Self {
         if len == 0 {
@@ -444,8 +450,10 @@ impl<T: Value> Value for Option<T> {
 
 impl<T: Value, E: Value> Value for Result<T, E> {
     const ALIGN: usize = max(4, max(T::ALIGN, E::ALIGN));
-    const SIZE: usize =
-        round_up(payload_offset(max(T::ALIGN, E::ALIGN)) + max(T::SIZE, E::SIZE), Self::ALIGN);
+    const SIZE: usize = round_up(
+        payload_offset(max(T::ALIGN, E::ALIGN)) + max(T::SIZE, E::SIZE),
+        Self::ALIGN,
+    );
     unsafe fn load(src: *const u8) -> Self {
         let off = payload_offset(max(T::ALIGN, E::ALIGN));
         // SAFETY: the caller guarantees `SIZE >= 4` readable bytes.
@@ -640,7 +648,10 @@ mod tests {
         let words = [1u32, 2, 3];
         assert_eq!(round_trip(&words[..]), &words);
         assert_eq!(round_trip("héllo"), "héllo");
-        assert_eq!(round_trip(SharedSlice::new(&words[1..])).as_slice(), &[2, 3]);
+        assert_eq!(
+            round_trip(SharedSlice::new(&words[1..])).as_slice(),
+            &[2, 3]
+        );
         // SAFETY: `len == 0`, so the (null) pointer is ignored.
         let empty: &[u64] = unsafe { Pair::from_pair(core::ptr::null_mut(), 0) };
         assert!(empty.is_empty());
@@ -665,7 +676,10 @@ mod tests {
         // SAFETY: as the module docs say for a returned `Vec<f64>` of length `len`.
         unsafe { free(ptr.cast_mut(), len * 8, 8) };
         assert_eq!(round_trip(Some("x".to_string())), Some("x".to_string()));
-        assert_eq!(round_trip(Err::<Vec<u8>, String>("e".into())), Err("e".into()));
+        assert_eq!(
+            round_trip(Err::<Vec<u8>, String>("e".into())),
+            Err("e".into())
+        );
         assert_eq!(round_trip(Ok::<Vec<u16>, ()>(vec![])), Ok(vec![]));
     }
 

@@ -56,7 +56,15 @@ pub const EXPORT_PREFIX: &str = "wasmrust.fx.";
 /// ```
 /// assert!(wasm::effects::KNOWN.is_sorted());
 /// ```
-pub const KNOWN: &[&str] = &["alloc", "atomic_read", "atomic_write", "io", "js_call", "panic", "spawn"];
+pub const KNOWN: &[&str] = &[
+    "alloc",
+    "atomic_read",
+    "atomic_write",
+    "io",
+    "js_call",
+    "panic",
+    "spawn",
+];
 
 /// A malformed section, with the byte offset where parsing stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +77,11 @@ pub struct ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (at offset {:#x} of `{SECTION}`)", self.message, self.offset)
+        write!(
+            f,
+            "{} (at offset {:#x} of `{SECTION}`)",
+            self.message, self.offset
+        )
     }
 }
 
@@ -94,7 +106,10 @@ impl<'a> Record<'a> {
     /// assert!(r.effects().eq(["io", "alloc"]));
     /// ```
     pub fn effects(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let mut r = Reader { bytes: self.effects, pos: 0 };
+        let mut r = Reader {
+            bytes: self.effects,
+            pos: 0,
+        };
         // Validated by `parse` already, so `ok()` never drops anything.
         (0..self.count).map_while(move |_| r.string().ok())
     }
@@ -120,7 +135,10 @@ impl<'a> Record<'a> {
 /// assert!(it.next().is_none());
 /// ```
 pub fn parse(section: &[u8]) -> impl Iterator<Item = Result<Record<'_>, ParseError>> {
-    let mut r = Reader { bytes: section, pos: 0 };
+    let mut r = Reader {
+        bytes: section,
+        pos: 0,
+    };
     let mut failed = false;
     core::iter::from_fn(move || {
         if failed || r.pos == r.bytes.len() {
@@ -168,11 +186,17 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn err<T>(&self, message: &'static str) -> Result<T, ParseError> {
-        Err(ParseError { offset: self.pos, message })
+        Err(ParseError {
+            offset: self.pos,
+            message,
+        })
     }
 
     fn byte(&mut self) -> Result<u8, ParseError> {
-        let b = *self.bytes.get(self.pos).map_or_else(|| self.err("unexpected end of section"), Ok)?;
+        let b = *self
+            .bytes
+            .get(self.pos)
+            .map_or_else(|| self.err("unexpected end of section"), Ok)?;
         self.pos += 1;
         Ok(b)
     }
@@ -199,7 +223,10 @@ impl<'a> Reader<'a> {
             return self.err("string runs past the end of the section");
         };
         self.pos += len;
-        core::str::from_utf8(bytes).map_err(|_| ParseError { offset: start, message: "string is not UTF-8" })
+        core::str::from_utf8(bytes).map_err(|_| ParseError {
+            offset: start,
+            message: "string is not UTF-8",
+        })
     }
 
     fn record(&mut self) -> Result<Record<'a>, ParseError> {
@@ -214,10 +241,17 @@ impl<'a> Reader<'a> {
             let at = self.pos;
             let name = self.string()?;
             if !KNOWN.contains(&name) {
-                return Err(ParseError { offset: at, message: "unknown effect name" });
+                return Err(ParseError {
+                    offset: at,
+                    message: "unknown effect name",
+                });
             }
         }
-        Ok(Record { symbol, effects: &self.bytes[start..self.pos], count })
+        Ok(Record {
+            symbol,
+            effects: &self.bytes[start..self.pos],
+            count,
+        })
     }
 }
 
@@ -250,15 +284,28 @@ mod tests {
         let good = s.len();
         encode("g", &["teleport"], &mut s);
         let errs: Vec<_> = parse(&s).filter_map(Result::err).collect();
-        assert_eq!(errs, [ParseError { offset: good + 4, message: "unknown effect name" }]);
+        assert_eq!(
+            errs,
+            [ParseError {
+                offset: good + 4,
+                message: "unknown effect name"
+            }]
+        );
         assert_eq!(
             parse(&s[..good - 1]).next().unwrap().unwrap_err().message,
             "string runs past the end of the section"
         );
         assert_eq!(
-            parse(&[1, 0xff, 0xff, 0xff, 0xff, 0x7f]).next().unwrap().unwrap_err().message,
+            parse(&[1, 0xff, 0xff, 0xff, 0xff, 0x7f])
+                .next()
+                .unwrap()
+                .unwrap_err()
+                .message,
             "LEB128 u32 out of range"
         );
-        assert_eq!(parse(&[1, 1, 0xc3, 0]).next().unwrap().unwrap_err().message, "string is not UTF-8");
+        assert_eq!(
+            parse(&[1, 1, 0xc3, 0]).next().unwrap().unwrap_err().message,
+            "string is not UTF-8"
+        );
     }
 }

@@ -161,7 +161,10 @@ impl<'a, T: ?Sized> ExternRef<'a, T> {
     /// dropped by anyone) for all of `'a`, and holds a value of the kind `T` promises.
     /// The handle itself never frees the slot.
     pub unsafe fn from_raw(index: u32) -> Option<Self> {
-        NonZeroU32::new(index).map(|index| ExternRef { index, _marker: PhantomData })
+        NonZeroU32::new(index).map(|index| ExternRef {
+            index,
+            _marker: PhantomData,
+        })
     }
 
     /// The slot index, to pass to the host.
@@ -213,7 +216,10 @@ impl<'a, T: ?Sized> ExternRef<'a, T> {
     /// # let _ = any;
     /// ```
     pub fn erase(self) -> ExternRef<'a, Any> {
-        ExternRef { index: self.index, _marker: PhantomData }
+        ExternRef {
+            index: self.index,
+            _marker: PhantomData,
+        }
     }
 
     /// This handle as a [`FuncRef`] if the host says the value is callable (host import `is-func`).
@@ -224,8 +230,10 @@ impl<'a, T: ?Sized> ExternRef<'a, T> {
     /// assert!(v.as_ref().as_func().is_none());
     /// ```
     pub fn as_func(self) -> Option<FuncRef<'a>> {
-        (sys::is_func(self.index.get()) != 0)
-            .then_some(ExternRef { index: self.index, _marker: PhantomData })
+        (sys::is_func(self.index.get()) != 0).then_some(ExternRef {
+            index: self.index,
+            _marker: PhantomData,
+        })
     }
 }
 
@@ -247,7 +255,10 @@ impl<T: ?Sized> OwnedExternRef<T> {
     /// guards the table's integrity (a double free would release another handle's slot), not
     /// Rust memory.
     pub unsafe fn from_raw(index: u32) -> Option<Self> {
-        NonZeroU32::new(index).map(|index| OwnedExternRef { index, _marker: PhantomData })
+        NonZeroU32::new(index).map(|index| OwnedExternRef {
+            index,
+            _marker: PhantomData,
+        })
     }
 
     /// Gives the slot to the caller (e.g. as an `#[export]` return value); it is not freed here.
@@ -273,7 +284,10 @@ impl<T: ?Sized> OwnedExternRef<T> {
     /// assert!(owned.as_ref().same_value(owned.as_ref()));
     /// ```
     pub fn as_ref(&self) -> ExternRef<'_, T> {
-        ExternRef { index: self.index, _marker: PhantomData }
+        ExternRef {
+            index: self.index,
+            _marker: PhantomData,
+        }
     }
 }
 
@@ -355,7 +369,9 @@ pub mod host {
 
     fn slot(index: u32) -> &'static AtomicU32 {
         assert!(index != 0, "externref: use of the null slot 0");
-        TABLE.get(index as usize).unwrap_or_else(|| panic!("externref: no slot #{index}"))
+        TABLE
+            .get(index as usize)
+            .unwrap_or_else(|| panic!("externref: no slot #{index}"))
     }
 
     fn value(index: u32) -> u32 {
@@ -367,7 +383,11 @@ pub mod host {
 
     fn insert(value: u32) -> u32 {
         (1..SLOTS)
-            .find(|&i| TABLE[i].compare_exchange(0, value, Ordering::AcqRel, Ordering::Acquire).is_ok())
+            .find(|&i| {
+                TABLE[i]
+                    .compare_exchange(0, value, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            })
             .expect("externref: emulated host table is full") as u32
     }
 
@@ -393,7 +413,10 @@ pub mod host {
     /// assert!(!wasm::externref::host::is_live(i));
     /// ```
     pub fn is_live(index: u32) -> bool {
-        index != 0 && TABLE.get(index as usize).is_some_and(|s| s.load(Ordering::Acquire) != 0)
+        index != 0
+            && TABLE
+                .get(index as usize)
+                .is_some_and(|s| s.load(Ordering::Acquire) != 0)
     }
 
     pub(super) fn drop(index: u32) {
@@ -450,7 +473,10 @@ mod tests {
         let owned: OwnedFuncRef = fr.to_owned();
         assert!(owned.as_ref().same_value(f.as_ref()));
         assert!(!fr.same_value(v.as_ref()));
-        assert_eq!(std::format!("{:?}", fr.erase()), std::format!("ExternRef(#{})", fr.index()));
+        assert_eq!(
+            std::format!("{:?}", fr.erase()),
+            std::format!("ExternRef(#{})", fr.index())
+        );
     }
 
     #[test]

@@ -78,13 +78,18 @@ impl<T: ?Sized> Clone for Handle<T> {
 impl<T: ?Sized> Copy for Handle<T> {}
 impl<T: ?Sized> PartialEq for Handle<T> {
     fn eq(&self, o: &Self) -> bool {
-        (self.offset, self.len, self.region, self.generation) == (o.offset, o.len, o.region, o.generation)
+        (self.offset, self.len, self.region, self.generation)
+            == (o.offset, o.len, o.region, o.generation)
     }
 }
 impl<T: ?Sized> Eq for Handle<T> {}
 impl<T: ?Sized> fmt::Debug for Handle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Handle(region {} gen {} @{}+{})", self.region, self.generation, self.offset, self.len)
+        write!(
+            f,
+            "Handle(region {} gen {} @{}+{})",
+            self.region, self.generation, self.offset, self.len
+        )
     }
 }
 
@@ -144,12 +149,20 @@ pub enum RegionError {
 impl fmt::Display for RegionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RegionError::OutOfSpace { requested, remaining } => {
-                write!(f, "region out of space: {requested} bytes requested, {remaining} left")
+            RegionError::OutOfSpace {
+                requested,
+                remaining,
+            } => {
+                write!(
+                    f,
+                    "region out of space: {requested} bytes requested, {remaining} left"
+                )
             }
             RegionError::WrongRegion => f.write_str("handle belongs to another region"),
             RegionError::Stale => f.write_str("handle is stale: the region was reset"),
-            RegionError::OutOfBounds => f.write_str("handle lies outside the region's allocated bytes"),
+            RegionError::OutOfBounds => {
+                f.write_str("handle lies outside the region's allocated bytes")
+            }
             RegionError::ZeroSized => f.write_str("zero-sized types are not allocated in regions"),
         }
     }
@@ -168,7 +181,12 @@ impl<'buf> Region<'buf> {
     pub fn new(buf: &'buf mut [u8]) -> Self {
         let len = buf.len().min(u32::MAX as usize);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        Region { buf: &mut buf[..len], used: 0, id, generation: 0 }
+        Region {
+            buf: &mut buf[..len],
+            used: 0,
+            id,
+            generation: 0,
+        }
     }
 
     /// Total bytes.
@@ -215,7 +233,13 @@ impl<'buf> Region<'buf> {
     /// ```
     pub fn alloc<T: Pod>(&mut self, value: T) -> Result<Handle<T>, RegionError> {
         let h = self.alloc_slice(core::slice::from_ref(&value))?;
-        Ok(Handle { offset: h.offset, len: 1, region: h.region, generation: h.generation, _type: PhantomData })
+        Ok(Handle {
+            offset: h.offset,
+            len: 1,
+            region: h.region,
+            generation: h.generation,
+            _type: PhantomData,
+        })
     }
 
     /// Copies `values` into the region.
@@ -234,9 +258,13 @@ impl<'buf> Region<'buf> {
         // Align the absolute address: the buffer never moves while borrowed.
         let start = (base + self.used).next_multiple_of(align_of::<T>()) - base;
         let bytes = size_of_val(values);
-        let end = start.checked_add(bytes).filter(|&end| end <= self.buf.len()).ok_or(
-            RegionError::OutOfSpace { requested: start - self.used + bytes, remaining: self.remaining() },
-        )?;
+        let end = start
+            .checked_add(bytes)
+            .filter(|&end| end <= self.buf.len())
+            .ok_or(RegionError::OutOfSpace {
+                requested: start - self.used + bytes,
+                remaining: self.remaining(),
+            })?;
         self.buf[start..end].copy_from_slice(pod::slice_as_bytes(values));
         self.used = end;
         Ok(Handle {
@@ -250,7 +278,11 @@ impl<'buf> Region<'buf> {
     }
 
     /// Checks `h` and returns its byte range.
-    fn range<T: ?Sized>(&self, h: Handle<T>, elem: usize) -> Result<core::ops::Range<usize>, RegionError> {
+    fn range<T: ?Sized>(
+        &self,
+        h: Handle<T>,
+        elem: usize,
+    ) -> Result<core::ops::Range<usize>, RegionError> {
         if h.region != self.id {
             return Err(RegionError::WrongRegion);
         }
@@ -258,7 +290,9 @@ impl<'buf> Region<'buf> {
             return Err(RegionError::Stale);
         }
         let start = h.offset as usize;
-        let end = (h.len as usize).checked_mul(elem).and_then(|n| n.checked_add(start));
+        let end = (h.len as usize)
+            .checked_mul(elem)
+            .and_then(|n| n.checked_add(start));
         match end {
             Some(end) if end <= self.used => Ok(start..end),
             _ => Err(RegionError::OutOfBounds),
@@ -275,7 +309,10 @@ impl<'buf> Region<'buf> {
     /// ```
     pub fn get<T: Pod>(&self, h: Handle<T>) -> Result<&T, RegionError> {
         let range = self.range(h, size_of::<T>())?;
-        pod::cast_slice::<T>(&self.buf[range]).map_err(|_| RegionError::OutOfBounds)?.first().ok_or(RegionError::OutOfBounds)
+        pod::cast_slice::<T>(&self.buf[range])
+            .map_err(|_| RegionError::OutOfBounds)?
+            .first()
+            .ok_or(RegionError::OutOfBounds)
     }
 
     /// Mutably borrows the value behind `h`.
@@ -401,10 +438,26 @@ mod tests {
         assert_eq!(b.offset(), 3, "the absolute address 1 + 3 is 4-aligned");
         assert_eq!(r.used(), 7);
         assert_eq!(r.alloc(5u64).unwrap().offset(), 7);
-        assert_eq!(r.alloc([0u64; 3]), Err(RegionError::OutOfSpace { requested: 24, remaining: 16 }));
+        assert_eq!(
+            r.alloc([0u64; 3]),
+            Err(RegionError::OutOfSpace {
+                requested: 24,
+                remaining: 16
+            })
+        );
         assert_eq!(r.alloc(1u8).unwrap().offset(), 15);
-        assert_eq!(r.alloc(0u64).unwrap().offset(), 23, "7 bytes of padding, then 8");
-        assert_eq!(r.alloc(0u8), Err(RegionError::OutOfSpace { requested: 1, remaining: 0 }));
+        assert_eq!(
+            r.alloc(0u64).unwrap().offset(),
+            23,
+            "7 bytes of padding, then 8"
+        );
+        assert_eq!(
+            r.alloc(0u8),
+            Err(RegionError::OutOfSpace {
+                requested: 1,
+                remaining: 0
+            })
+        );
         assert_eq!((r.read(a), r.read(b)), (Ok(0xab), Ok(0x1122_3344)));
     }
 
@@ -416,9 +469,15 @@ mod tests {
         let h1 = r1.alloc(1u32).unwrap();
         r2.alloc(2u32).unwrap();
         assert_eq!(r2.get(h1), Err(RegionError::WrongRegion));
-        let forged = Handle::<[u32]> { len: 2, ..r1.alloc_slice(&[3u32]).unwrap() };
+        let forged = Handle::<[u32]> {
+            len: 2,
+            ..r1.alloc_slice(&[3u32]).unwrap()
+        };
         assert_eq!(r1.slice(forged), Err(RegionError::OutOfBounds));
-        let huge = Handle::<u32> { offset: u32::MAX, ..h1 };
+        let huge = Handle::<u32> {
+            offset: u32::MAX,
+            ..h1
+        };
         assert_eq!(r1.get(huge), Err(RegionError::OutOfBounds));
         let misaligned = Handle::<u32> { offset: 1, ..h1 };
         assert_eq!(r1.read(misaligned), Err(RegionError::OutOfBounds));

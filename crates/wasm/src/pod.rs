@@ -43,7 +43,9 @@ macro_rules! impl_pod {
         unsafe impl Pod for $t {}
     )*};
 }
-impl_pod!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64);
+impl_pod!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64
+);
 
 // SAFETY: an array is `N` consecutive `T`s with no padding between or after them (its size is
 // exactly `N * size_of::<T>()`), so it inherits conditions 1-4 from `T: Pod`.
@@ -77,7 +79,10 @@ impl fmt::Display for CastError {
                 write!(f, "address {addr:#x} is not aligned to {align} bytes")
             }
             CastError::Length { len, size } => {
-                write!(f, "{len} bytes is not a whole number of {size}-byte elements")
+                write!(
+                    f,
+                    "{len} bytes is not a whole number of {size}-byte elements"
+                )
             }
             CastError::ZeroSized => f.write_str("cannot cast bytes to a zero-sized type"),
         }
@@ -94,10 +99,16 @@ fn check<T: Pod>(bytes: &[u8]) -> Result<usize, CastError> {
     }
     let addr = bytes.as_ptr() as usize;
     if !addr.is_multiple_of(align_of::<T>()) {
-        return Err(CastError::Misaligned { addr, align: align_of::<T>() });
+        return Err(CastError::Misaligned {
+            addr,
+            align: align_of::<T>(),
+        });
     }
     if !bytes.len().is_multiple_of(size) {
-        return Err(CastError::Length { len: bytes.len(), size });
+        return Err(CastError::Length {
+            len: bytes.len(),
+            size,
+        });
     }
     Ok(bytes.len() / size)
 }
@@ -189,7 +200,10 @@ pub fn cast_slice_mut<T: Pod>(bytes: &mut [u8]) -> Result<&mut [T], CastError> {
 /// ```
 pub fn read<T: Pod>(bytes: &[u8]) -> Result<T, CastError> {
     if bytes.len() != size_of::<T>() {
-        return Err(CastError::Length { len: bytes.len(), size: size_of::<T>() });
+        return Err(CastError::Length {
+            len: bytes.len(),
+            size: size_of::<T>(),
+        });
     }
     // SAFETY: `bytes` holds exactly `size_of::<T>()` initialized bytes, `read_unaligned` needs no
     // alignment, and every bit pattern is a valid `T` (`Pod` #2).
@@ -216,9 +230,15 @@ mod tests {
         let b = slice_as_bytes(&v);
         assert_eq!(
             cast_slice::<u64>(&b[4..12]),
-            Err(CastError::Misaligned { addr: b.as_ptr() as usize + 4, align: 8 })
+            Err(CastError::Misaligned {
+                addr: b.as_ptr() as usize + 4,
+                align: 8
+            })
         );
-        assert_eq!(cast_slice::<u32>(&b[..7]), Err(CastError::Length { len: 7, size: 4 }));
+        assert_eq!(
+            cast_slice::<u32>(&b[..7]),
+            Err(CastError::Length { len: 7, size: 4 })
+        );
         assert_eq!(cast_slice::<[u8; 0]>(b), Err(CastError::ZeroSized));
         assert_eq!(cast_slice::<u32>(&b[..0]).unwrap().len(), 0);
     }

@@ -32,7 +32,10 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 #[derive(Debug, Default)]
 struct ScopeState {
     /// Closures spawned and not yet finished (sequential backend).
-    #[cfg_attr(all(target_family = "wasm", target_feature = "atomics", feature = "alloc"), allow(dead_code))]
+    #[cfg_attr(
+        all(target_family = "wasm", target_feature = "atomics", feature = "alloc"),
+        allow(dead_code)
+    )]
     running: AtomicUsize,
     /// Closures spawned in total.
     spawned: AtomicUsize,
@@ -62,7 +65,10 @@ trait Backend {
 }
 
 /// Runs every closure at `spawn`, on the calling thread.
-#[cfg_attr(all(target_family = "wasm", target_feature = "atomics", feature = "alloc"), allow(dead_code))]
+#[cfg_attr(
+    all(target_family = "wasm", target_feature = "atomics", feature = "alloc"),
+    allow(dead_code)
+)]
 struct Sequential;
 
 impl Backend for Sequential {
@@ -162,7 +168,11 @@ pub fn scope<'env, F, T>(f: F) -> T
 where
     F: for<'scope> FnOnce(&'scope Scope<'scope, 'env>) -> T,
 {
-    let scope = Scope { state: ScopeState::default(), scope: PhantomData, env: PhantomData };
+    let scope = Scope {
+        state: ScopeState::default(),
+        scope: PhantomData,
+        env: PhantomData,
+    };
     let result = f(&scope);
     Active::wait_all(&scope.state);
     result
@@ -184,7 +194,9 @@ impl<'scope, 'env> Scope<'scope, 'env> {
         F: FnOnce() -> T + Send + 'scope,
         T: Send + 'scope,
     {
-        ScopedJoinHandle { packet: Active::spawn(&self.state, f) }
+        ScopedJoinHandle {
+            packet: Active::spawn(&self.state, f),
+        }
     }
 
     /// How many closures were spawned in this scope so far.
@@ -256,7 +268,10 @@ mod tests {
     fn results_match_a_sequential_run() {
         let input: Vec<u32> = (0..100).collect();
         let parallel = scope(|s| {
-            let hs: Vec<_> = input.chunks(7).map(|c| s.spawn(move || c.iter().map(|x| x * x).sum::<u32>())).collect();
+            let hs: Vec<_> = input
+                .chunks(7)
+                .map(|c| s.spawn(move || c.iter().map(|x| x * x).sum::<u32>()))
+                .collect();
             hs.into_iter().map(ScopedJoinHandle::join).sum::<u32>()
         });
         assert_eq!(parallel, input.iter().map(|x| x * x).sum());

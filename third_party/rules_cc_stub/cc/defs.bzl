@@ -23,4 +23,3 @@ def cc_toolchain_suite(**kwargs):
 
 def objc_library(**kwargs):
     native.objc_library(**kwargs)
-

@@ -26,4 +26,3 @@ def java_proto_library(**kwargs):
 
 def java_lite_proto_library(**kwargs):
     native.java_lite_proto_library(**kwargs)
-

@@ -24,7 +24,11 @@ pub fn resolve_world(world: &World<'_>) -> Result<(Resolve, wit_parser::WorldId)
     let pkg = match resolve.push_path(world.path) {
         Ok((pkg, _files)) => pkg,
         // `render_error` adds `file:line:column` and the offending source line.
-        Err(e) => bail!("failed to parse WIT at `{}`: {}", world.path.display(), resolve.render_error(&e)),
+        Err(e) => bail!(
+            "failed to parse WIT at `{}`: {}",
+            world.path.display(),
+            resolve.render_error(&e)
+        ),
     };
     let id = resolve
         .select_world(&[pkg], world.name)
@@ -70,7 +74,8 @@ pub fn componentize(input: &Path, output: &Path, world: Option<&World<'_>>) -> R
     let component = encoder
         .encode()
         .with_context(|| format!("failed to build a component from `{}`", input.display()))?;
-    validate::validate(output, &component, None).context("wit-component produced an invalid component")?;
+    validate::validate(output, &component, None)
+        .context("wit-component produced an invalid component")?;
     io::write_atomic(output, &component)
 }
 
@@ -80,7 +85,9 @@ pub fn componentize(input: &Path, output: &Path, world: Option<&World<'_>>) -> R
 /// `ExternRef` needs to become a component whose host provides the table.
 pub fn externref_world() -> Result<(Resolve, wit_parser::WorldId)> {
     let mut resolve = Resolve::default();
-    let pkg = resolve.push_str("wasm/externref.wit", wasm::externref::WIT).context("the `wasm` crate's externref WIT")?;
+    let pkg = resolve
+        .push_str("wasm/externref.wit", wasm::externref::WIT)
+        .context("the `wasm` crate's externref WIT")?;
     let id = resolve.select_world(&[pkg], Some("imports"))?;
     Ok((resolve, id))
 }
@@ -100,20 +107,29 @@ pub fn check_post_returns(input: &Path, bytes: &[u8]) -> Result<()> {
         if let wasmparser::Payload::ExportSection(reader) = payload? {
             for export in reader {
                 let export = export?;
-                if matches!(export.kind, wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact) {
+                if matches!(
+                    export.kind,
+                    wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact
+                ) {
                     funcs.push(export.name);
                 }
             }
         }
     }
-    let lifted: Vec<&str> = funcs.iter().copied().filter(|n| !n.starts_with(POST_RETURN)).collect();
+    let lifted: Vec<&str> = funcs
+        .iter()
+        .copied()
+        .filter(|n| !n.starts_with(POST_RETURN))
+        .collect();
     for post in funcs.iter().filter(|n| n.starts_with(POST_RETURN)) {
         let target = &post[POST_RETURN.len()..];
         if lifted.contains(&target) {
             continue;
         }
         let hint = match lifted.iter().min_by_key(|n| edit_distance(target, n)) {
-            Some(closest) => format!("did you mean `{POST_RETURN}{closest}` (the post-return of the export `{closest}`)?"),
+            Some(closest) => format!(
+                "did you mean `{POST_RETURN}{closest}` (the post-return of the export `{closest}`)?"
+            ),
             None => "the module exports no other function.".to_string(),
         };
         bail!(
@@ -194,14 +210,24 @@ mod tests {
                 }
                 f.instructions().end();
                 code.function(&f);
-                let export = if ty == 0 { name.to_string() } else { format!("{POST_RETURN}{name}") };
+                let export = if ty == 0 {
+                    name.to_string()
+                } else {
+                    format!("{POST_RETURN}{name}")
+                };
                 exports.export(&export, ExportKind::Func, index);
                 index += 1;
             }
         }
         m.section(&functions);
         let mut memory = MemorySection::new();
-        memory.memory(MemoryType { minimum: 1, maximum: None, memory64: false, shared: false, page_size_log2: None });
+        memory.memory(MemoryType {
+            minimum: 1,
+            maximum: None,
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        });
         m.section(&memory);
         exports.export("memory", ExportKind::Memory, 0);
         m.section(&exports);
@@ -211,19 +237,41 @@ mod tests {
 
     #[test]
     fn a_post_return_for_an_existing_export_is_accepted() {
-        let m = module(&["wasmrust:demo/text@0.1.0#reverse-words", "wasmrust:demo/text@0.1.0#count"], &["wasmrust:demo/text@0.1.0#reverse-words"]);
+        let m = module(
+            &[
+                "wasmrust:demo/text@0.1.0#reverse-words",
+                "wasmrust:demo/text@0.1.0#count",
+            ],
+            &["wasmrust:demo/text@0.1.0#reverse-words"],
+        );
         check_post_returns(Path::new("app.wasm"), &m).unwrap();
     }
 
     #[test]
     fn a_misnamed_post_return_names_the_export_and_the_likely_intended_one() {
-        let m = module(&["wasmrust:demo/text@0.1.0#reverse-words", "wasmrust:demo/text@0.1.0#count"], &["wasmrust:demo/text@0.1.0#reverse-word"]);
-        let e = check_post_returns(Path::new("app.wasm"), &m).unwrap_err().to_string();
+        let m = module(
+            &[
+                "wasmrust:demo/text@0.1.0#reverse-words",
+                "wasmrust:demo/text@0.1.0#count",
+            ],
+            &["wasmrust:demo/text@0.1.0#reverse-word"],
+        );
+        let e = check_post_returns(Path::new("app.wasm"), &m)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("`app.wasm` exports the canonical-ABI post-return function `cabi_post_wasmrust:demo/text@0.1.0#reverse-word`"), "{e}");
-        assert!(e.contains("but no function `wasmrust:demo/text@0.1.0#reverse-word`"), "{e}");
-        assert!(e.contains("did you mean `cabi_post_wasmrust:demo/text@0.1.0#reverse-words`"), "{e}");
+        assert!(
+            e.contains("but no function `wasmrust:demo/text@0.1.0#reverse-word`"),
+            "{e}"
+        );
+        assert!(
+            e.contains("did you mean `cabi_post_wasmrust:demo/text@0.1.0#reverse-words`"),
+            "{e}"
+        );
         let alone = module(&[], &["f"]);
-        let e = check_post_returns(Path::new("app.wasm"), &alone).unwrap_err().to_string();
+        let e = check_post_returns(Path::new("app.wasm"), &alone)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("exports no other function"), "{e}");
     }
 
@@ -239,7 +287,11 @@ mod tests {
     fn the_externref_interface_is_the_crates_import_module() {
         let (resolve, id) = externref_world().unwrap();
         let world = &resolve.worlds[id];
-        let names: Vec<String> = world.imports.keys().map(|k| resolve.name_world_key(k)).collect();
+        let names: Vec<String> = world
+            .imports
+            .keys()
+            .map(|k| resolve.name_world_key(k))
+            .collect();
         assert_eq!(names, [wasm::externref::IMPORT_MODULE]);
         let iface = resolve.interfaces.iter().next().unwrap().1;
         let funcs: Vec<&str> = iface.functions.keys().map(String::as_str).collect();

@@ -34,8 +34,18 @@ pub struct Violation {
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let declared = if self.declared.is_empty() { "no effects (pure)".to_string() } else { self.declared.join(", ") };
-        write!(f, "`{}` declares {declared} but can `{}`: {}", self.symbol, self.effect, self.path.join(" -> "))
+        let declared = if self.declared.is_empty() {
+            "no effects (pure)".to_string()
+        } else {
+            self.declared.join(", ")
+        };
+        write!(
+            f,
+            "`{}` declares {declared} but can `{}`: {}",
+            self.symbol,
+            self.effect,
+            self.path.join(" -> ")
+        )
     }
 }
 
@@ -82,7 +92,13 @@ struct Graph {
 }
 
 fn graph(bytes: &[u8]) -> Result<Graph> {
-    let mut g = Graph { imports: Vec::new(), calls: BTreeMap::new(), own: BTreeMap::new(), exports: BTreeMap::new(), section: None };
+    let mut g = Graph {
+        imports: Vec::new(),
+        calls: BTreeMap::new(),
+        own: BTreeMap::new(),
+        exports: BTreeMap::new(),
+        section: None,
+    };
     let mut table_funcs = BTreeSet::new();
     let mut indirect = Vec::new();
     let mut next = 0u32;
@@ -92,7 +108,8 @@ fn graph(bytes: &[u8]) -> Result<Graph> {
                 for import in r.into_imports() {
                     let import = import?;
                     if matches!(import.ty, TypeRef::Func(_)) {
-                        g.imports.push((import.module.to_string(), import.name.to_string()));
+                        g.imports
+                            .push((import.module.to_string(), import.name.to_string()));
                     }
                 }
             }
@@ -122,10 +139,13 @@ fn graph(bytes: &[u8]) -> Result<Graph> {
                 while !ops.eof() {
                     let op = ops.read()?;
                     match op {
-                        Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
+                        Operator::Call { function_index }
+                        | Operator::ReturnCall { function_index } => {
                             callees.insert(function_index);
                         }
-                        Operator::CallIndirect { .. } | Operator::ReturnCallIndirect { .. } => indirect.push(index),
+                        Operator::CallIndirect { .. } | Operator::ReturnCallIndirect { .. } => {
+                            indirect.push(index)
+                        }
                         _ => {}
                     }
                     if let Some(effect) = instruction_effect(&op) {
@@ -143,24 +163,35 @@ fn graph(bytes: &[u8]) -> Result<Graph> {
                 g.calls.insert(index, callees);
                 g.own.insert(index, own);
             }
-            Payload::CustomSection(c) if c.name() == wasm::effects::SECTION => g.section = Some(c.data().to_vec()),
+            Payload::CustomSection(c) if c.name() == wasm::effects::SECTION => {
+                g.section = Some(c.data().to_vec())
+            }
             _ => {}
         }
     }
     for f in indirect {
-        g.calls.entry(f).or_default().extend(table_funcs.iter().copied());
+        g.calls
+            .entry(f)
+            .or_default()
+            .extend(table_funcs.iter().copied());
     }
     Ok(g)
 }
 
 /// Checks the declared effects of `bytes` (see [`check`]) and fails with
 /// every violation, naming `host.label` (or `path`) and the call paths.
-pub fn enforce(path: &std::path::Path, bytes: &[u8], host: &crate::postlink::validate::Host<'_>) -> Result<()> {
+pub fn enforce(
+    path: &std::path::Path,
+    bytes: &[u8],
+    host: &crate::postlink::validate::Host<'_>,
+) -> Result<()> {
     let violations = check(path, bytes, host.js_host)?;
     if violations.is_empty() {
         return Ok(());
     }
-    let who = host.label.map_or_else(|| format!("`{}`", path.display()), str::to_string);
+    let who = host
+        .label
+        .map_or_else(|| format!("`{}`", path.display()), str::to_string);
     let list: Vec<String> = violations.iter().map(|v| format!("  {v}")).collect();
     bail!(
         "{who}: functions do more than their `#[wasm::effect]` declarations allow:\n{}\n\
@@ -185,7 +216,9 @@ pub fn strip(bytes: &[u8]) -> Result<Vec<u8>> {
 /// are not `#[export]`ed as `wasmrust.fx.<name>`, and that export name is also
 /// their symbol.
 fn source_name(symbol: &str) -> &str {
-    symbol.strip_prefix(wasm::effects::EXPORT_PREFIX).unwrap_or(symbol)
+    symbol
+        .strip_prefix(wasm::effects::EXPORT_PREFIX)
+        .unwrap_or(symbol)
 }
 
 pub fn check(path: &std::path::Path, bytes: &[u8], js_host: bool) -> Result<Vec<Violation>> {
@@ -197,22 +230,34 @@ pub fn check(path: &std::path::Path, bytes: &[u8], js_host: bool) -> Result<Vec<
         return Ok(Vec::new());
     }
     let g = graph(bytes).with_context(|| format!("failed to read `{}`", path.display()))?;
-    let Some(section) = &g.section else { return Ok(Vec::new()) };
+    let Some(section) = &g.section else {
+        return Ok(Vec::new());
+    };
     let names = layout(bytes)?.names;
     let name_of = |f: u32| -> String {
         match g.imports.get(f as usize) {
             Some((m, n)) => format!("{m}::{n}"),
             // Release modules have no names: an export name, else the index.
-            None => names.get(&f).map(|n| source_name(n).to_string()).unwrap_or_else(|| {
-                g.exports.iter().find(|(_, i)| **i == f).map_or_else(|| format!("function {f}"), |(e, _)| format!("`{}`", source_name(e)))
-            }),
+            None => names
+                .get(&f)
+                .map(|n| source_name(n).to_string())
+                .unwrap_or_else(|| {
+                    g.exports.iter().find(|(_, i)| **i == f).map_or_else(
+                        || format!("function {f}"),
+                        |(e, _)| format!("`{}`", source_name(e)),
+                    )
+                }),
         }
     };
     let mut violations = Vec::new();
     for record in wasm::effects::parse(section) {
         let record = record.map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
         let Some(&start) = g.exports.get(record.symbol) else {
-            bail!("`{}`: `{}` declares effects but the module exports no function by that name", path.display(), record.symbol);
+            bail!(
+                "`{}`: `{}` declares effects but the module exports no function by that name",
+                path.display(),
+                record.symbol
+            );
         };
         let declared: Vec<String> = record.effects().map(str::to_string).collect();
         // Breadth-first, so each reported path is a shortest one.
@@ -222,8 +267,17 @@ pub fn check(path: &std::path::Path, bytes: &[u8], js_host: bool) -> Result<Vec<
         let mut reported = BTreeSet::new();
         while let Some(f) = queue.pop_front() {
             let sources: Vec<(&'static str, Source)> = match g.imports.get(f as usize) {
-                Some((m, n)) => import_effect(m, n, js_host).map(|e| (e, Source::Import(format!("{m}::{n}")))).into_iter().collect(),
-                None => g.own.get(&f).into_iter().flatten().map(|(e, what)| (*e, Source::Instruction(what))).collect(),
+                Some((m, n)) => import_effect(m, n, js_host)
+                    .map(|e| (e, Source::Import(format!("{m}::{n}"))))
+                    .into_iter()
+                    .collect(),
+                None => g
+                    .own
+                    .get(&f)
+                    .into_iter()
+                    .flatten()
+                    .map(|(e, what)| (*e, Source::Instruction(what)))
+                    .collect(),
             };
             for (effect, source) in sources {
                 if declared.iter().any(|d| d == effect) || !reported.insert(effect) {
@@ -238,7 +292,12 @@ pub fn check(path: &std::path::Path, bytes: &[u8], js_host: bool) -> Result<Vec<
                 if let Source::Instruction(what) = source {
                     path.push(format!("`{what}`"));
                 }
-                violations.push(Violation { symbol: source_name(record.symbol).to_string(), declared: declared.clone(), effect, path });
+                violations.push(Violation {
+                    symbol: source_name(record.symbol).to_string(),
+                    declared: declared.clone(),
+                    effect,
+                    path,
+                });
             }
             for &callee in g.calls.get(&f).into_iter().flatten() {
                 if seen.insert(callee) {
@@ -264,7 +323,11 @@ mod tests {
         types.ty().function([], []);
         m.section(&types);
         let mut imports = ImportSection::new();
-        imports.import("wasi_snapshot_preview1", "fd_write", EntityType::Function(0));
+        imports.import(
+            "wasi_snapshot_preview1",
+            "fd_write",
+            EntityType::Function(0),
+        );
         m.section(&imports);
         let mut funcs = FunctionSection::new();
         for _ in 0..4 {
@@ -272,7 +335,13 @@ mod tests {
         }
         m.section(&funcs);
         let mut mem = MemorySection::new();
-        mem.memory(MemoryType { minimum: 1, maximum: None, memory64: false, shared: false, page_size_log2: None });
+        mem.memory(MemoryType {
+            minimum: 1,
+            maximum: None,
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        });
         m.section(&mem);
         let mut exports = ExportSection::new();
         exports.export("run", ExportKind::Func, 1);
@@ -303,7 +372,10 @@ mod tests {
         for (symbol, effects) in records {
             wasm::effects::encode(symbol, effects, &mut section);
         }
-        m.section(&CustomSection { name: wasm::effects::SECTION.into(), data: section.into() });
+        m.section(&CustomSection {
+            name: wasm::effects::SECTION.into(),
+            data: section.into(),
+        });
         m.finish()
     }
 
@@ -313,7 +385,14 @@ mod tests {
 
     #[test]
     fn honest_declarations_pass() {
-        assert!(run(&[("run", &["io"]), ("grow", &["alloc"]), ("wasmrust.fx.pure", &[])]).is_empty());
+        assert!(
+            run(&[
+                ("run", &["io"]),
+                ("grow", &["alloc"]),
+                ("wasmrust.fx.pure", &[])
+            ])
+            .is_empty()
+        );
     }
 
     #[test]
@@ -321,8 +400,18 @@ mod tests {
         let v = run(&[("run", &[])]);
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].effect, "io");
-        assert_eq!(v[0].path, ["app::run", "app::helper", "wasi_snapshot_preview1::fd_write"]);
-        assert_eq!(v[0].to_string(), "`run` declares no effects (pure) but can `io`: app::run -> app::helper -> wasi_snapshot_preview1::fd_write");
+        assert_eq!(
+            v[0].path,
+            [
+                "app::run",
+                "app::helper",
+                "wasi_snapshot_preview1::fd_write"
+            ]
+        );
+        assert_eq!(
+            v[0].to_string(),
+            "`run` declares no effects (pure) but can `io`: app::run -> app::helper -> wasi_snapshot_preview1::fd_write"
+        );
     }
 
     #[test]
@@ -337,14 +426,20 @@ mod tests {
     fn an_undeclared_instruction_is_named() {
         let v = run(&[("grow", &["io"])]);
         assert_eq!(v.len(), 1);
-        assert_eq!((v[0].effect, v[0].path.last().unwrap().as_str()), ("alloc", "`memory.grow`"));
+        assert_eq!(
+            (v[0].effect, v[0].path.last().unwrap().as_str()),
+            ("alloc", "`memory.grow`")
+        );
     }
 
     #[test]
     fn js_hosts_see_non_wasi_imports_as_js_calls() {
         assert_eq!(import_effect("env", "log", true), Some("js_call"));
         assert_eq!(import_effect("env", "log", false), Some("io"));
-        assert_eq!(import_effect("wasi_snapshot_preview1", "fd_write", true), Some("io"));
+        assert_eq!(
+            import_effect("wasi_snapshot_preview1", "fd_write", true),
+            Some("io")
+        );
     }
 
     #[test]
@@ -357,7 +452,9 @@ mod tests {
         let mut bodies = 0;
         for p in Parser::new(0).parse_all(&out) {
             match p.unwrap() {
-                Payload::ExportSection(r) => exports.extend(r.into_iter().map(|e| e.unwrap().name.to_string())),
+                Payload::ExportSection(r) => {
+                    exports.extend(r.into_iter().map(|e| e.unwrap().name.to_string()))
+                }
                 Payload::CustomSection(c) => customs.push(c.name().to_string()),
                 Payload::CodeSectionEntry(_) => bodies += 1,
                 _ => {}
@@ -365,20 +462,42 @@ mod tests {
         }
         assert_eq!(exports, ["run", "grow"]);
         assert_eq!(customs, ["name"]);
-        assert_eq!(bodies, 4, "code is untouched: the optimizer removes what is dead");
-        assert!(check(std::path::Path::new("m.wasm"), &out, false).unwrap().is_empty(), "nothing left to check");
+        assert_eq!(
+            bodies, 4,
+            "code is untouched: the optimizer removes what is dead"
+        );
+        assert!(
+            check(std::path::Path::new("m.wasm"), &out, false)
+                .unwrap()
+                .is_empty(),
+            "nothing left to check"
+        );
     }
 
     #[test]
     fn a_record_for_a_missing_export_is_an_error() {
-        let e = check(std::path::Path::new("m.wasm"), &module(&[("gone", &[])]), false).unwrap_err();
-        assert!(e.to_string().contains("`gone` declares effects but the module exports no function by that name"), "{e}");
+        let e = check(
+            std::path::Path::new("m.wasm"),
+            &module(&[("gone", &[])]),
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "`gone` declares effects but the module exports no function by that name"
+            ),
+            "{e}"
+        );
     }
 
     #[test]
     fn a_module_without_the_section_has_nothing_to_check() {
         let mut m = Module::new();
         m.section(&TypeSection::new());
-        assert!(check(std::path::Path::new("m.wasm"), &m.finish(), true).unwrap().is_empty());
+        assert!(
+            check(std::path::Path::new("m.wasm"), &m.finish(), true)
+                .unwrap()
+                .is_empty()
+        );
     }
 }

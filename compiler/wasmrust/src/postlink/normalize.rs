@@ -18,13 +18,21 @@ use wasmparser::{Chunk, Parser, Payload};
 
 /// Whether a custom section called `name` survives in `mode`.
 pub fn keeps(mode: Mode, name: &str) -> bool {
-    let linker_leftover = name == "linking" || name.starts_with("reloc.") || name == "target_features";
-    let debug = name.starts_with(".debug") || name == "sourceMappingURL" || name == "external_debug_info";
+    let linker_leftover =
+        name == "linking" || name.starts_with("reloc.") || name == "target_features";
+    let debug =
+        name.starts_with(".debug") || name == "sourceMappingURL" || name == "external_debug_info";
     match mode {
         Mode::Dev => !linker_leftover,
         // `wasmrust.effects` is checked before it goes: in release by `opt`
         // (which also strips the `wasmrust.fx.*` exports), otherwise here.
-        Mode::Release => !(linker_leftover || debug || name == "name" || name == "producers" || name == "wasmrust.effects"),
+        Mode::Release => {
+            !(linker_leftover
+                || debug
+                || name == "name"
+                || name == "producers"
+                || name == "wasmrust.effects")
+        }
     }
 }
 
@@ -33,7 +41,10 @@ pub fn keeps(mode: Mode, name: &str) -> bool {
 /// returns `Some(end)` when it consumed the payload's contents up to `end`
 /// itself (a nested module or component, which the parser steps over). The
 /// end of the binary is copied. Everything `edit` copies stays byte-identical.
-pub fn rewrite(bytes: &[u8], mut edit: impl FnMut(Payload<'_>, &[u8], &mut Vec<u8>) -> Result<Option<usize>>) -> Result<Vec<u8>> {
+pub fn rewrite(
+    bytes: &[u8],
+    mut edit: impl FnMut(Payload<'_>, &[u8], &mut Vec<u8>) -> Result<Option<usize>>,
+) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut parser = Parser::new(0);
     let mut offset = 0;
@@ -59,7 +70,11 @@ pub fn rewrite(bytes: &[u8], mut edit: impl FnMut(Payload<'_>, &[u8], &mut Vec<u
 /// functions and globals behind dropped exports stay: the optimizer removes
 /// what nothing else uses. Components are refused (their core modules are
 /// edited before componentizing).
-pub fn drop_exports(bytes: &[u8], drop: impl Fn(&str) -> bool, sections: &[&str]) -> Result<Vec<u8>> {
+pub fn drop_exports(
+    bytes: &[u8],
+    drop: impl Fn(&str) -> bool,
+    sections: &[&str],
+) -> Result<Vec<u8>> {
     use wasm_encoder::{ExportKind, ExportSection, Section};
     use wasmparser::ExternalKind;
     rewrite(bytes, |payload, raw, out| {
@@ -83,7 +98,9 @@ pub fn drop_exports(bytes: &[u8], drop: impl Fn(&str) -> bool, sections: &[&str]
                 }
                 kept.append_to(out);
             }
-            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => bail!("expected a core module, found a component"),
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => {
+                bail!("expected a core module, found a component")
+            }
             _ => out.extend_from_slice(raw),
         }
         Ok(None)
@@ -96,7 +113,12 @@ pub fn strip_custom_sections(bytes: &[u8], mode: Mode) -> Result<Vec<u8>> {
     rewrite(bytes, |payload, raw, out| {
         match payload {
             Payload::CustomSection(reader) if !keeps(mode, reader.name()) => {}
-            Payload::ModuleSection { unchecked_range, .. } | Payload::ComponentSection { unchecked_range, .. } => {
+            Payload::ModuleSection {
+                unchecked_range, ..
+            }
+            | Payload::ComponentSection {
+                unchecked_range, ..
+            } => {
                 // Rewrite the nested binary and give it a header with its new length.
                 let inner = strip_custom_sections(&bytes[unchecked_range.clone()], mode)?;
                 out.push(raw[0]);
@@ -115,7 +137,13 @@ pub fn strip_custom_sections(bytes: &[u8], mode: Mode) -> Result<Vec<u8>> {
 /// those WebAssembly features (the profile's), and with `host` only imports
 /// its hosts provide and only the effects its functions declare
 /// (`wasmrust.effects`, see `postlink::effects`), or normalizing fails.
-pub fn normalize(input: &Path, output: &Path, mode: Mode, features: Option<&[WasmFeature]>, host: Option<&validate::Host<'_>>) -> Result<()> {
+pub fn normalize(
+    input: &Path,
+    output: &Path,
+    mode: Mode,
+    features: Option<&[WasmFeature]>,
+    host: Option<&validate::Host<'_>>,
+) -> Result<()> {
     let bytes = io::read(input)?;
     io::ensure_not_input(output, &[input])?;
     validate::validate(input, &bytes, features)?;
@@ -147,7 +175,10 @@ mod tests {
     fn module(sections: &[&str]) -> Module {
         let mut m = Module::new();
         for name in sections {
-            m.section(&CustomSection { name: (*name).into(), data: b"xyz".as_slice().into() });
+            m.section(&CustomSection {
+                name: (*name).into(),
+                data: b"xyz".as_slice().into(),
+            });
         }
         m
     }
@@ -158,7 +189,14 @@ mod tests {
 
     #[test]
     fn release_drops_names_producers_and_checked_effects() {
-        let m = module_with(&["name", "producers", "component-type:x", "wasmrust.effects", ".debug_info", "linking"]);
+        let m = module_with(&[
+            "name",
+            "producers",
+            "component-type:x",
+            "wasmrust.effects",
+            ".debug_info",
+            "linking",
+        ]);
         let out = strip_custom_sections(&m, Mode::Release).unwrap();
         assert_eq!(custom_section_names(&out).unwrap(), ["component-type:x"]);
     }
@@ -175,7 +213,10 @@ mod tests {
         let inner = module(&["name", "keep-me"]);
         let mut c = wasm_encoder::Component::new();
         c.section(&wasm_encoder::ModuleSection(&inner));
-        c.section(&CustomSection { name: "producers".into(), data: b"p".as_slice().into() });
+        c.section(&CustomSection {
+            name: "producers".into(),
+            data: b"p".as_slice().into(),
+        });
         let bytes = c.finish();
         wasmparser::Validator::new().validate_all(&bytes).unwrap();
         let out = strip_custom_sections(&bytes, Mode::Release).unwrap();

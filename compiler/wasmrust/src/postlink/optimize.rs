@@ -75,7 +75,10 @@ pub fn optimize(
     // Before binaryen's long run: the output may not be the input.
     io::ensure_not_input(output, &[input])?;
     if validate::validate(input, &bytes, Some(features))? != Kind::Module {
-        bail!("`{}` is a component; wasm-opt optimizes core modules (optimize before componentizing)", input.display());
+        bail!(
+            "`{}` is a component; wasm-opt optimizes core modules (optimize before componentizing)",
+            input.display()
+        );
     }
     let bytes = match host {
         Some(host) => {
@@ -84,7 +87,11 @@ pub fn optimize(
         }
         None => bytes,
     };
-    let bytes = crate::postlink::normalize::drop_exports(&bytes, |name| LINKER_EXPORTS.contains(&name), &[])?;
+    let bytes = crate::postlink::normalize::drop_exports(
+        &bytes,
+        |name| LINKER_EXPORTS.contains(&name),
+        &[],
+    )?;
     let optimized = run_binaryen(input, &bytes, level, features, converge)?;
     io::write_atomic(output, &optimized)
 }
@@ -93,7 +100,13 @@ pub fn optimize(
 /// name) and returns the optimized module, validated for `features`.
 /// binaryen reads and writes paths: both files live in a private scratch
 /// directory that is removed afterwards, never next to the user's files.
-fn run_binaryen(input: &Path, bytes: &[u8], level: Level, features: &[WasmFeature], converge: bool) -> Result<Vec<u8>> {
+fn run_binaryen(
+    input: &Path,
+    bytes: &[u8],
+    level: Level,
+    features: &[WasmFeature],
+    converge: bool,
+) -> Result<Vec<u8>> {
     let mut opts = match level {
         Level::O1 => OptimizationOptions::new_opt_level_1(),
         Level::O2 => OptimizationOptions::new_opt_level_2(),
@@ -109,12 +122,22 @@ fn run_binaryen(input: &Path, bytes: &[u8], level: Level, features: &[WasmFeatur
         opts.set_converge();
     }
     let scratch = io::scratch_dir()?;
-    let (before, after) = (scratch.path().join("input.wasm"), scratch.path().join("optimized.wasm"));
-    std::fs::write(&before, bytes).with_context(|| format!("failed to write a scratch copy of `{}`", input.display()))?;
-    opts.run(&before, &after).with_context(|| format!("wasm-opt failed on `{}`", input.display()))?;
-    let optimized = std::fs::read(&after).with_context(|| format!("wasm-opt wrote no module for `{}`", input.display()))?;
+    let (before, after) = (
+        scratch.path().join("input.wasm"),
+        scratch.path().join("optimized.wasm"),
+    );
+    std::fs::write(&before, bytes)
+        .with_context(|| format!("failed to write a scratch copy of `{}`", input.display()))?;
+    opts.run(&before, &after)
+        .with_context(|| format!("wasm-opt failed on `{}`", input.display()))?;
+    let optimized = std::fs::read(&after)
+        .with_context(|| format!("wasm-opt wrote no module for `{}`", input.display()))?;
     let name = format!("{} (optimized by wasm-opt)", input.display());
-    validate::validate(Path::new(&name), &optimized, Some(features))
-        .with_context(|| format!("wasm-opt produced an invalid module (a binaryen bug); keep `{}` to report it", input.display()))?;
+    validate::validate(Path::new(&name), &optimized, Some(features)).with_context(|| {
+        format!(
+            "wasm-opt produced an invalid module (a binaryen bug); keep `{}` to report it",
+            input.display()
+        )
+    })?;
     Ok(optimized)
 }

@@ -50,72 +50,38 @@ pub fn validate(path: &Path, bytes: &[u8], features: Option<&[WasmFeature]>) -> 
             head.join(" ")
         );
     }
-    let kind = if Parser::is_component(bytes) { Kind::Component } else { Kind::Module };
+    let kind = if Parser::is_component(bytes) {
+        Kind::Component
+    } else {
+        Kind::Module
+    };
     let wf = match kind {
         Kind::Module => wasmparser_features(features),
         Kind::Component => WasmFeatures::all(),
     };
     if let Err(e) = Validator::new_with_features(wf).validate_all(bytes) {
-        let what = if kind == Kind::Component { "component" } else { "module" };
-        let hint = if e.message().contains("end-of-file") || e.message().contains("unexpected end") {
+        let what = if kind == Kind::Component {
+            "component"
+        } else {
+            "module"
+        };
+        let hint = if e.message().contains("end-of-file") || e.message().contains("unexpected end")
+        {
             " (the file looks truncated)"
-        } else if e.message().contains("support") || e.message().contains("proposal") || e.message().contains("not enabled") {
+        } else if e.message().contains("support")
+            || e.message().contains("proposal")
+            || e.message().contains("not enabled")
+        {
             " (it uses a WebAssembly feature this profile does not enable)"
         } else {
             ""
         };
-        bail!("`{}` is not a valid WebAssembly {what}: {e}{hint}", path.display());
+        bail!(
+            "`{}` is not a valid WebAssembly {what}: {e}{hint}",
+            path.display()
+        );
     }
     Ok(kind)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `(module (func (export "f") (result i32) i32.const 7))`, assembled by hand.
-    fn tiny_module() -> Vec<u8> {
-        vec![
-            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-            0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // type: () -> i32
-            0x03, 0x02, 0x01, 0x00, // func 0: type 0
-            0x07, 0x05, 0x01, 0x01, b'f', 0x00, 0x00, // export "f" func 0
-            0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, 0x07, 0x0b, // code: i32.const 7
-        ]
-    }
-
-    #[test]
-    fn accepts_a_valid_module() {
-        let m = tiny_module();
-        assert_eq!(validate(Path::new("m.wasm"), &m, Some(&[])).unwrap(), Kind::Module);
-    }
-
-    #[test]
-    fn truncated_module_names_file_offset_and_cause() {
-        let m = tiny_module();
-        let e = validate(Path::new("app/m.wasm"), &m[..m.len() - 3], None).unwrap_err().to_string();
-        assert!(e.contains("`app/m.wasm` is not a valid WebAssembly module"), "{e}");
-        assert!(e.contains("offset"), "{e}");
-        assert!(e.contains("truncated"), "{e}");
-    }
-
-    #[test]
-    fn garbage_is_not_wasm() {
-        let e = validate(Path::new("x.wasm"), b"hello world", None).unwrap_err().to_string();
-        assert!(e.contains("not a WebAssembly binary") && e.contains("68 65 6c 6c"), "{e}");
-    }
-
-    #[test]
-    fn sign_ext_is_rejected_under_mvp() {
-        // (func (param i32) (result i32) local.get 0 i32.extend8_s)
-        let m = vec![
-            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x03,
-            0x02, 0x01, 0x00, 0x0a, 0x07, 0x01, 0x05, 0x00, 0x20, 0x00, 0xc0, 0x0b,
-        ];
-        assert!(validate(Path::new("m.wasm"), &m, Some(&[WasmFeature::SignExt])).is_ok());
-        let e = validate(Path::new("m.wasm"), &m, Some(&[WasmFeature::MutableGlobals])).unwrap_err().to_string();
-        assert!(e.contains("sign"), "{e}");
-    }
 }
 
 /// Where a module is built: its target and, for messages, the Bazel target
@@ -140,12 +106,16 @@ pub fn check_imports(path: &Path, bytes: &[u8], host: &Host<'_>) -> Result<()> {
         return Ok(());
     }
     for payload in Parser::new(0).parse_all(bytes) {
-        let wasmparser::Payload::ImportSection(reader) = payload? else { continue };
+        let wasmparser::Payload::ImportSection(reader) = payload? else {
+            continue;
+        };
         for import in reader.into_imports() {
             let import = import?;
             if import.module.starts_with("wasi") {
                 let who = match (host.label, host.profile) {
-                    (Some(label), Some(profile)) => format!("{label} (`{profile}` profile, {})", host.target),
+                    (Some(label), Some(profile)) => {
+                        format!("{label} (`{profile}` profile, {})", host.target)
+                    }
                     _ => format!("`{}` ({})", path.display(), host.target),
                 };
                 bail!(
@@ -161,4 +131,73 @@ pub fn check_imports(path: &Path, bytes: &[u8], host: &Host<'_>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(module (func (export "f") (result i32) i32.const 7))`, assembled by hand.
+    fn tiny_module() -> Vec<u8> {
+        vec![
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+            0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // type: () -> i32
+            0x03, 0x02, 0x01, 0x00, // func 0: type 0
+            0x07, 0x05, 0x01, 0x01, b'f', 0x00, 0x00, // export "f" func 0
+            0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, 0x07, 0x0b, // code: i32.const 7
+        ]
+    }
+
+    #[test]
+    fn accepts_a_valid_module() {
+        let m = tiny_module();
+        assert_eq!(
+            validate(Path::new("m.wasm"), &m, Some(&[])).unwrap(),
+            Kind::Module
+        );
+    }
+
+    #[test]
+    fn truncated_module_names_file_offset_and_cause() {
+        let m = tiny_module();
+        let e = validate(Path::new("app/m.wasm"), &m[..m.len() - 3], None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`app/m.wasm` is not a valid WebAssembly module"),
+            "{e}"
+        );
+        assert!(e.contains("offset"), "{e}");
+        assert!(e.contains("truncated"), "{e}");
+    }
+
+    #[test]
+    fn garbage_is_not_wasm() {
+        let e = validate(Path::new("x.wasm"), b"hello world", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("not a WebAssembly binary") && e.contains("68 65 6c 6c"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn sign_ext_is_rejected_under_mvp() {
+        // (func (param i32) (result i32) local.get 0 i32.extend8_s)
+        let m = vec![
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f,
+            0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x07, 0x01, 0x05, 0x00, 0x20, 0x00, 0xc0,
+            0x0b,
+        ];
+        assert!(validate(Path::new("m.wasm"), &m, Some(&[WasmFeature::SignExt])).is_ok());
+        let e = validate(
+            Path::new("m.wasm"),
+            &m,
+            Some(&[WasmFeature::MutableGlobals]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("sign"), "{e}");
+    }
 }

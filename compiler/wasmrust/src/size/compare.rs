@@ -48,7 +48,11 @@ pub struct SizeDiff {
 /// the same name: it changes from build to build.
 fn strip_suffix(name: &str) -> &str {
     match name.rsplit_once('.') {
-        Some((base, n)) if !base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => base,
+        Some((base, n))
+            if !base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            base
+        }
         _ => name,
     }
 }
@@ -60,7 +64,11 @@ fn keyed(items: impl Iterator<Item = (String, usize)>) -> BTreeMap<String, usize
     for (name, size) in items {
         let n = seen.entry(name.clone()).or_default();
         *n += 1;
-        let key = if *n > 1 { format!("{name} ({n})") } else { name };
+        let key = if *n > 1 {
+            format!("{name} ({n})")
+        } else {
+            name
+        };
         out.insert(key, size);
     }
     out
@@ -77,9 +85,19 @@ fn deltas(old: &BTreeMap<String, usize>, new: &BTreeMap<String, usize>) -> (Vec<
             continue;
         }
         let delta = n.unwrap_or(0) as i64 - o.unwrap_or(0) as i64;
-        out.push(Delta { name: name.clone(), old: o, new: n, delta });
+        out.push(Delta {
+            name: name.clone(),
+            old: o,
+            new: n,
+            delta,
+        });
     }
-    out.sort_by(|a, b| b.delta.unsigned_abs().cmp(&a.delta.unsigned_abs()).then_with(|| a.name.cmp(&b.name)));
+    out.sort_by(|a, b| {
+        b.delta
+            .unsigned_abs()
+            .cmp(&a.delta.unsigned_abs())
+            .then_with(|| a.name.cmp(&b.name))
+    });
     (out, unchanged)
 }
 
@@ -90,11 +108,19 @@ pub fn size_diff(old: &[u8], new: &[u8]) -> Result<SizeDiff> {
     let by_name = !lo.names.is_empty() && !ln.names.is_empty();
     let functions = |l: &crate::diff::Layout| {
         keyed(l.functions.iter().map(|f| {
-            let name = if by_name { l.names.get(&f.index).map(|n| strip_suffix(n).to_string()) } else { None };
-            (name.unwrap_or_else(|| format!("#{}", f.index)), f.body.len())
+            let name = if by_name {
+                l.names.get(&f.index).map(|n| strip_suffix(n).to_string())
+            } else {
+                None
+            };
+            (
+                name.unwrap_or_else(|| format!("#{}", f.index)),
+                f.body.len(),
+            )
         }))
     };
-    let sections = |l: &crate::diff::Layout| keyed(l.sections.iter().map(|(name, r)| (name.clone(), r.len())));
+    let sections =
+        |l: &crate::diff::Layout| keyed(l.sections.iter().map(|(name, r)| (name.clone(), r.len())));
     let (section_deltas, _) = deltas(&sections(&lo), &sections(&ln));
     let (function_deltas, unchanged) = deltas(&functions(&lo), &functions(&ln));
     let code = |l: &crate::diff::Layout| l.functions.iter().map(|f| f.body.len()).sum();
@@ -117,16 +143,29 @@ fn cell(n: Option<usize>) -> String {
 }
 
 pub(super) fn signed(n: i64) -> String {
-    if n > 0 { format!("+{n}") } else { n.to_string() }
+    if n > 0 {
+        format!("+{n}")
+    } else {
+        n.to_string()
+    }
 }
 
 fn row(old: Option<usize>, new: Option<usize>, delta: i64, name: &str) -> String {
-    format!("  {:>9}  {:>9}  {:>9}  {name}\n", cell(old), cell(new), signed(delta))
+    format!(
+        "  {:>9}  {:>9}  {:>9}  {name}\n",
+        cell(old),
+        cell(new),
+        signed(delta)
+    )
 }
 
 /// The three summary rows (file, code, function count) as `(label, old, new)`.
 pub(super) fn totals(d: &SizeDiff) -> [(&'static str, usize, usize); 3] {
-    [("total", d.old_total, d.new_total), ("code", d.old_code, d.new_code), ("functions", d.old_functions, d.new_functions)]
+    [
+        ("total", d.old_total, d.new_total),
+        ("code", d.old_code, d.new_code),
+        ("functions", d.old_functions, d.new_functions),
+    ]
 }
 
 /// `new` against `old` in percent (`None` when `old` is 0).
@@ -140,7 +179,11 @@ pub(super) fn functions_heading(d: &SizeDiff, top: usize) -> String {
     let removed = d.functions.iter().filter(|f| f.new.is_none()).count();
     format!(
         "functions by {} ({} changed: {added} added, {removed} removed; {} unchanged; top {} by |delta|)",
-        if d.by_name { "demangled name" } else { "index, as a build has no `name` section" },
+        if d.by_name {
+            "demangled name"
+        } else {
+            "index, as a build has no `name` section"
+        },
         d.functions.len(),
         d.unchanged_functions,
         top.min(d.functions.len())
@@ -153,8 +196,16 @@ pub fn render_diff(old_name: &str, new_name: &str, d: &SizeDiff, top: usize) -> 
     out += "        old        new      delta\n";
     for (label, old, new) in totals(d) {
         // Percentages for bytes, not for the function count.
-        let pct = percent(old, new).filter(|_| label != "functions").map(|p| format!(" ({p:+.1}%)")).unwrap_or_default();
-        out += &row(Some(old), Some(new), new as i64 - old as i64, &format!("{label}{pct}"));
+        let pct = percent(old, new)
+            .filter(|_| label != "functions")
+            .map(|p| format!(" ({p:+.1}%)"))
+            .unwrap_or_default();
+        out += &row(
+            Some(old),
+            Some(new),
+            new as i64 - old as i64,
+            &format!("{label}{pct}"),
+        );
     }
     out += &format!("\nsections ({} changed)\n", d.sections.len());
     for s in &d.sections {
@@ -166,7 +217,13 @@ pub fn render_diff(old_name: &str, new_name: &str, d: &SizeDiff, top: usize) -> 
     }
     if d.functions.len() > top {
         let rest: i64 = d.functions[top..].iter().map(|f| f.delta).sum();
-        out += &format!("  {:>9}  {:>9}  {:>9}  ({} more)\n", "", "", signed(rest), d.functions.len() - top);
+        out += &format!(
+            "  {:>9}  {:>9}  {:>9}  ({} more)\n",
+            "",
+            "",
+            signed(rest),
+            d.functions.len() - top
+        );
     }
     out
 }

@@ -78,7 +78,10 @@ pub(crate) fn call_graph(bytes: &[u8]) -> Result<Option<CallGraph>> {
                     match export.kind {
                         ExternalKind::Func => {
                             roots.insert(export.index);
-                            exports.entry(export.index).or_default().push(export.name.to_string());
+                            exports
+                                .entry(export.index)
+                                .or_default()
+                                .push(export.name.to_string());
                         }
                         ExternalKind::Table => table_is_root = true,
                         _ => {}
@@ -132,9 +135,9 @@ pub(crate) fn call_graph(bytes: &[u8]) -> Result<Option<CallGraph>> {
                         | Operator::RefFunc { function_index } => {
                             calls.insert(function_index);
                         }
-                        Operator::CallIndirect { .. } | Operator::ReturnCallIndirect { .. } | Operator::TableGet { .. } => {
-                            indirect = true
-                        }
+                        Operator::CallIndirect { .. }
+                        | Operator::ReturnCallIndirect { .. }
+                        | Operator::TableGet { .. } => indirect = true,
                         _ => {}
                     }
                 }
@@ -147,19 +150,35 @@ pub(crate) fn call_graph(bytes: &[u8]) -> Result<Option<CallGraph>> {
     let table = functions as usize + 1;
     let valid = |f: &u32| *f < functions;
     let mut succ = vec![Vec::new(); table + 1];
-    succ[ROOT] = roots.iter().filter(|f| valid(f)).map(|f| CallGraph::node(*f)).collect();
+    succ[ROOT] = roots
+        .iter()
+        .filter(|f| valid(f))
+        .map(|f| CallGraph::node(*f))
+        .collect();
     if table_is_root {
         succ[ROOT].push(table);
     }
     for (i, (calls, indirect)) in bodies.into_iter().enumerate() {
         let node = CallGraph::node(imported + i as u32);
-        succ[node] = calls.iter().filter(|f| valid(f)).map(|f| CallGraph::node(*f)).collect();
+        succ[node] = calls
+            .iter()
+            .filter(|f| valid(f))
+            .map(|f| CallGraph::node(*f))
+            .collect();
         if indirect {
             succ[node].push(table);
         }
     }
-    succ[table] = table_funcs.iter().filter(|f| valid(f)).map(|f| CallGraph::node(*f)).collect();
-    Ok(Some(CallGraph { succ, exports, start }))
+    succ[table] = table_funcs
+        .iter()
+        .filter(|f| valid(f))
+        .map(|f| CallGraph::node(*f))
+        .collect();
+    Ok(Some(CallGraph {
+        succ,
+        exports,
+        start,
+    }))
 }
 
 /// The dominator tree of a graph rooted at node 0.

@@ -28,7 +28,15 @@ struct Rect {
 fn squarify(sizes: &[f64], r: Rect) -> Vec<Rect> {
     let total: f64 = sizes.iter().sum();
     if total <= 0.0 || r.w <= 0.0 || r.h <= 0.0 {
-        return sizes.iter().map(|_| Rect { x: r.x, y: r.y, w: 0.0, h: 0.0 }).collect();
+        return sizes
+            .iter()
+            .map(|_| Rect {
+                x: r.x,
+                y: r.y,
+                w: 0.0,
+                h: 0.0,
+            })
+            .collect();
     }
     let scale = r.w * r.h / total;
     let areas: Vec<f64> = sizes.iter().map(|s| s * scale).collect();
@@ -60,7 +68,12 @@ fn squarify(sizes: &[f64], r: Rect) -> Vec<Rect> {
             let mut y = rect.y;
             for a in row {
                 let h = a / thick.max(1e-9);
-                out.push(Rect { x: rect.x, y, w: thick, h });
+                out.push(Rect {
+                    x: rect.x,
+                    y,
+                    w: thick,
+                    h,
+                });
                 y += h;
             }
             rect.x += thick;
@@ -69,7 +82,12 @@ fn squarify(sizes: &[f64], r: Rect) -> Vec<Rect> {
             let mut x = rect.x;
             for a in row {
                 let w = a / thick.max(1e-9);
-                out.push(Rect { x, y: rect.y, w, h: thick });
+                out.push(Rect {
+                    x,
+                    y: rect.y,
+                    w,
+                    h: thick,
+                });
                 x += w;
             }
             rect.y += thick;
@@ -127,7 +145,13 @@ fn leaf(svg: &mut String, r: Rect, fill: &str, label: &str, tooltip: &str) {
             text.pop();
             text.push('…');
         }
-        let _ = write!(svg, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", r.x + 3.0, r.y + 11.0, escape(&text));
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            r.x + 3.0,
+            r.y + 11.0,
+            escape(&text)
+        );
     }
     svg.push_str("</g>\n");
 }
@@ -140,20 +164,47 @@ fn treemap(name: &str, r: &SizeReport) -> String {
     // Top level: the sections, largest first (file order among equals).
     let mut sections: Vec<(usize, &(String, usize))> = r.sections.iter().enumerate().collect();
     sections.sort_by(|a, b| b.1.1.cmp(&a.1.1).then(a.0.cmp(&b.0)));
-    let sizes: Vec<f64> = sections.iter().map(|(_, (_, bytes))| *bytes as f64).collect();
-    let rects = squarify(&sizes, Rect { x: 0.0, y: 0.0, w: WIDTH, h: HEIGHT });
-    let pct = |n: usize| if r.total == 0 { 0.0 } else { 100.0 * n as f64 / r.total as f64 };
-    let code_sections = r.sections.iter().filter(|(s, _)| s.starts_with("code")).count();
+    let sizes: Vec<f64> = sections
+        .iter()
+        .map(|(_, (_, bytes))| *bytes as f64)
+        .collect();
+    let rects = squarify(
+        &sizes,
+        Rect {
+            x: 0.0,
+            y: 0.0,
+            w: WIDTH,
+            h: HEIGHT,
+        },
+    );
+    let pct = |n: usize| {
+        if r.total == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / r.total as f64
+        }
+    };
+    let code_sections = r
+        .sections
+        .iter()
+        .filter(|(s, _)| s.starts_with("code"))
+        .count();
     for ((_, (section, bytes)), rect) in sections.iter().zip(rects) {
         let tooltip = format!("{section} section: {bytes} bytes ({:.1}%)", pct(*bytes));
         if section != "code" || code_sections != 1 || rect.w < 20.0 || rect.h < 30.0 {
-            leaf(&mut svg, rect, color("section"), &format!("{section} {bytes}"), &tooltip);
+            leaf(
+                &mut svg,
+                rect,
+                color("section"),
+                &format!("{section} {bytes}"),
+                &tooltip,
+            );
             continue;
         }
         // The code section: a title bar, then its functions.
-        let _ = write!(
+        let _ = writeln!(
             svg,
-            "<g><title>{}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#444\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#fff\">{}</text></g>\n",
+            "<g><title>{}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#444\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#fff\">{}</text></g>",
             escape(&tooltip),
             rect.x,
             rect.y,
@@ -163,7 +214,12 @@ fn treemap(name: &str, r: &SizeReport) -> String {
             rect.y + 11.0,
             escape(&format!("code {bytes} bytes"))
         );
-        let inner = Rect { x: rect.x + 1.0, y: rect.y + 15.0, w: rect.w - 2.0, h: rect.h - 16.0 };
+        let inner = Rect {
+            x: rect.x + 1.0,
+            y: rect.y + 15.0,
+            w: rect.w - 2.0,
+            h: rect.h - 16.0,
+        };
         let shown = &r.functions[..r.functions.len().min(TREEMAP_FUNCTIONS)];
         let rest = &r.functions[shown.len()..];
         let rest_bytes: usize = rest.iter().map(|f| f.bytes).sum();
@@ -172,18 +228,37 @@ fn treemap(name: &str, r: &SizeReport) -> String {
             .iter()
             .map(|f| {
                 let name = display_name(f);
-                let retained = f.retained.map(|n| format!(", retains {n}")).unwrap_or_default();
-                let tooltip = format!("#{} {name}: {} bytes ({:.1}%{retained}; {})", f.index, f.bytes, pct(f.bytes), f.category);
+                let retained = f
+                    .retained
+                    .map(|n| format!(", retains {n}"))
+                    .unwrap_or_default();
+                let tooltip = format!(
+                    "#{} {name}: {} bytes ({:.1}%{retained}; {})",
+                    f.index,
+                    f.bytes,
+                    pct(f.bytes),
+                    f.category
+                );
                 (name, f.bytes, f.category, tooltip)
             })
             .collect();
         if rest_bytes > 0 {
-            boxes.push((format!("{} smaller functions", rest.len()), rest_bytes, "overhead", format!("{} smaller functions: {rest_bytes} bytes", rest.len())));
+            boxes.push((
+                format!("{} smaller functions", rest.len()),
+                rest_bytes,
+                "overhead",
+                format!("{} smaller functions: {rest_bytes} bytes", rest.len()),
+            ));
         }
         if overhead > 0 {
-            boxes.push(("body sizes".into(), overhead, "overhead", format!("function count and body size fields: {overhead} bytes")));
+            boxes.push((
+                "body sizes".into(),
+                overhead,
+                "overhead",
+                format!("function count and body size fields: {overhead} bytes"),
+            ));
         }
-        boxes.sort_by(|a, b| b.1.cmp(&a.1));
+        boxes.sort_by_key(|b| std::cmp::Reverse(b.1));
         let sizes: Vec<f64> = boxes.iter().map(|b| b.1 as f64).collect();
         for (b, rect) in boxes.iter().zip(squarify(&sizes, inner)) {
             leaf(&mut svg, rect, color(b.2), &b.0, &b.3);
@@ -209,7 +284,13 @@ return num?dir*(parseFloat(a)-parseFloat(c)):dir*a.localeCompare(c);});rows.forE
 
 /// The HTML page for `r` (`name`: the file's name, shown in the title).
 pub fn render_html(name: &str, r: &SizeReport, top: usize) -> String {
-    let pct = |n: usize| if r.total == 0 { 0.0 } else { 100.0 * n as f64 / r.total as f64 };
+    let pct = |n: usize| {
+        if r.total == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / r.total as f64
+        }
+    };
     let mut h = String::new();
     let _ = write!(
         h,
@@ -218,14 +299,30 @@ pub fn render_html(name: &str, r: &SizeReport, top: usize) -> String {
         r.total
     );
     h += "<p>";
-    for kind in ["panics", "formatting", "allocator", "other", "section", "overhead"] {
-        let _ = write!(h, "<span class=\"k\" style=\"background:{}\"></span>{kind} ", color(kind));
+    for kind in [
+        "panics",
+        "formatting",
+        "allocator",
+        "other",
+        "section",
+        "overhead",
+    ] {
+        let _ = write!(
+            h,
+            "<span class=\"k\" style=\"background:{}\"></span>{kind} ",
+            color(kind)
+        );
     }
     h += "</p>\n";
     h += &treemap(name, r);
     h += "<h2>Sections</h2>\n<table class=\"sortable\"><thead><tr><th>section</th><th class=\"n\">bytes</th><th class=\"n\">%</th></tr></thead><tbody>\n";
     for (section, bytes) in &r.sections {
-        let _ = writeln!(h, "<tr><td>{}</td><td class=\"n\">{bytes}</td><td class=\"n\">{:.1}</td></tr>", escape(section), pct(*bytes));
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{bytes}</td><td class=\"n\">{:.1}</td></tr>",
+            escape(section),
+            pct(*bytes)
+        );
     }
     h += "</tbody></table>\n";
     let _ = write!(
@@ -264,7 +361,11 @@ const SHRINKS: &str = "#6aa84f";
 /// change against the largest change in the table (red grows, green shrinks).
 fn diff_row(h: &mut String, d: &Delta, largest: u64) {
     let cell = |n: Option<usize>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
-    let width = if largest == 0 { 0.0 } else { 100.0 * d.delta.unsigned_abs() as f64 / largest as f64 };
+    let width = if largest == 0 {
+        0.0
+    } else {
+        100.0 * d.delta.unsigned_abs() as f64 / largest as f64
+    };
     let _ = writeln!(
         h,
         "<tr><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"bar\"><span style=\"width:{width:.1}%;background:{}\"></span></td></tr>",
@@ -280,7 +381,11 @@ fn diff_row(h: &mut String, d: &Delta, largest: u64) {
 }
 
 fn diff_table(h: &mut String, rows: &[Delta]) {
-    let largest = rows.iter().map(|d| d.delta.unsigned_abs()).max().unwrap_or(0);
+    let largest = rows
+        .iter()
+        .map(|d| d.delta.unsigned_abs())
+        .max()
+        .unwrap_or(0);
     h.push_str("<table class=\"sortable\"><thead><tr><th>name</th><th class=\"n\">old</th><th class=\"n\">new</th><th class=\"n\">delta</th><th>change</th></tr></thead><tbody>\n");
     for d in rows {
         diff_row(h, d, largest);
@@ -301,7 +406,9 @@ pub fn render_diff_html(old_name: &str, new_name: &str, d: &SizeDiff, top: usize
     h += "<table><thead><tr><th></th><th class=\"n\">old</th><th class=\"n\">new</th><th class=\"n\">delta</th><th class=\"n\">%</th></tr></thead><tbody>\n";
     for (label, old, new) in totals(d) {
         let delta = new as i64 - old as i64;
-        let pct = percent(old, new).map(|p| format!("{p:+.1}")).unwrap_or_default();
+        let pct = percent(old, new)
+            .map(|p| format!("{p:+.1}"))
+            .unwrap_or_default();
         let _ = writeln!(
             h,
             "<tr><td>{label}</td><td class=\"n\">{old}</td><td class=\"n\">{new}</td><td class=\"n\" style=\"color:{}\">{}</td><td class=\"n\">{pct}</td></tr>",
@@ -314,7 +421,11 @@ pub fn render_diff_html(old_name: &str, new_name: &str, d: &SizeDiff, top: usize
     diff_table(&mut h, &d.sections);
     // Every changed function is in the table (sorting needs them all); the
     // heading's "top" refers to the text form below.
-    let _ = writeln!(h, "<h2>Functions</h2>\n<p>{}. Click a column to sort.</p>", escape(&functions_heading(d, top)));
+    let _ = writeln!(
+        h,
+        "<h2>Functions</h2>\n<p>{}. Click a column to sort.</p>",
+        escape(&functions_heading(d, top))
+    );
     diff_table(&mut h, &d.functions);
     h += "<h2>Text form</h2>\n<pre>";
     h += &escape(&render_diff(old_name, new_name, d, top));
@@ -328,11 +439,19 @@ mod tests {
 
     #[test]
     fn squarify_fills_the_rectangle() {
-        let r = Rect { x: 0.0, y: 0.0, w: 600.0, h: 400.0 };
+        let r = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 600.0,
+            h: 400.0,
+        };
         let rects = squarify(&[6.0, 6.0, 4.0, 3.0, 2.0, 2.0, 1.0], r);
         let area: f64 = rects.iter().map(|r| r.w * r.h).sum();
         assert!((area - 240_000.0).abs() < 1e-6);
-        assert!(rects.iter().all(|q| q.x >= -1e-9 && q.y >= -1e-9 && q.x + q.w <= 600.0 + 1e-6 && q.y + q.h <= 400.0 + 1e-6));
+        assert!(rects.iter().all(|q| q.x >= -1e-9
+            && q.y >= -1e-9
+            && q.x + q.w <= 600.0 + 1e-6
+            && q.y + q.h <= 400.0 + 1e-6));
         assert!((rects[0].w * rects[0].h - 60_000.0).abs() < 1e-6);
     }
 }

@@ -33,14 +33,21 @@ pub fn classify(ty: &Type) -> Result<Class> {
         )),
         Type::Reference(_) => Ok(Class::Pair),
         Type::Path(p) if p.qself.is_none() => {
-            let last = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            let last = p
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
             Ok(match last.as_str() {
                 "String" | "Vec" | "SharedSlice" => Class::Pair,
                 "Option" | "Result" => Class::Indirect,
                 _ => Class::Scalar,
             })
         }
-        Type::Tuple(t) if t.elems.is_empty() => Err(Error::new_spanned(ty, "`()` is not a parameter type")),
+        Type::Tuple(t) if t.elems.is_empty() => {
+            Err(Error::new_spanned(ty, "`()` is not a parameter type"))
+        }
         _ => Err(Error::new_spanned(
             ty,
             "this type cannot cross the wasm ABI; supported: integers, f32, f64, bool, char, \
@@ -90,14 +97,26 @@ fn borrows(ty: &Type) -> bool {
 /// The parameters of a signature as `(pattern, type)`, rejecting what exports/imports can't take.
 fn params(sig: &Signature, what: &str) -> Result<Vec<(Pat, Type)>> {
     if let Some(g) = sig.generics.type_params().next() {
-        return Err(Error::new_spanned(g, format!("{what} functions cannot be generic")));
+        return Err(Error::new_spanned(
+            g,
+            format!("{what} functions cannot be generic"),
+        ));
     }
     if let Some(c) = sig.generics.const_params().next() {
-        return Err(Error::new_spanned(c, format!("{what} functions cannot be generic")));
+        return Err(Error::new_spanned(
+            c,
+            format!("{what} functions cannot be generic"),
+        ));
     }
     for (bad, msg) in [
-        (sig.asyncness.span(), sig.asyncness.is_some().then_some("async")),
-        (sig.variadic.span(), sig.variadic.is_some().then_some("variadic")),
+        (
+            sig.asyncness.span(),
+            sig.asyncness.is_some().then_some("async"),
+        ),
+        (
+            sig.variadic.span(),
+            sig.variadic.is_some().then_some("variadic"),
+        ),
     ] {
         if let Some(m) = msg {
             return Err(Error::new(bad, format!("{what} functions cannot be {m}")));
@@ -106,7 +125,10 @@ fn params(sig: &Signature, what: &str) -> Result<Vec<(Pat, Type)>> {
     sig.inputs
         .iter()
         .map(|arg| match arg {
-            FnArg::Receiver(r) => Err(Error::new_spanned(r, format!("{what} functions cannot take `self`"))),
+            FnArg::Receiver(r) => Err(Error::new_spanned(
+                r,
+                format!("{what} functions cannot take `self`"),
+            )),
             FnArg::Typed(t) => Ok(((*t.pat).clone(), (*t.ty).clone())),
         })
         .collect()
@@ -131,11 +153,23 @@ fn string_args(attr: TokenStream, allowed: &[&str]) -> Result<Vec<(String, syn::
         .map(|m| {
             let nv = match &m {
                 Meta::NameValue(nv) => nv,
-                _ => return Err(Error::new_spanned(&m, format!("expected `{} = \"...\"`", allowed.join("`/`")))),
+                _ => {
+                    return Err(Error::new_spanned(
+                        &m,
+                        format!("expected `{} = \"...\"`", allowed.join("`/`")),
+                    ));
+                }
             };
-            let key = nv.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let key = nv
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             if !allowed.contains(&key.as_str()) {
-                return Err(Error::new_spanned(&nv.path, format!("unknown argument; expected `{}`", allowed.join("`, `"))));
+                return Err(Error::new_spanned(
+                    &nv.path,
+                    format!("unknown argument; expected `{}`", allowed.join("`, `")),
+                ));
             }
             match &nv.value {
                 Expr::Lit(l) => match &l.lit {
@@ -153,16 +187,22 @@ pub fn export_name(attr: &Attribute, ident: &syn::Ident) -> Result<String> {
     let args = match &attr.meta {
         Meta::Path(_) => TokenStream::new(),
         Meta::List(l) => l.tokens.clone(),
-        Meta::NameValue(nv) => return Err(Error::new_spanned(nv, "use `#[export(name = \"...\")]`")),
+        Meta::NameValue(nv) => {
+            return Err(Error::new_spanned(nv, "use `#[export(name = \"...\")]`"));
+        }
     };
-    Ok(string_args(args, &["name"])?.pop().map_or(ident.to_string(), |(_, s)| s.value()))
+    Ok(string_args(args, &["name"])?
+        .pop()
+        .map_or(ident.to_string(), |(_, s)| s.value()))
 }
 
 /// Expands `#[export]` / `#[export(name = "...")]`.
 pub fn expand_export(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     let mut func: ItemFn = syn::parse2(item)?;
     let ident = func.sig.ident.clone();
-    let name = string_args(attr, &["name"])?.pop().map_or(ident.to_string(), |(_, s)| s.value());
+    let name = string_args(attr, &["name"])?
+        .pop()
+        .map_or(ident.to_string(), |(_, s)| s.value());
     let params = params(&func.sig, "`#[export]`")?;
     // `#[export] #[effect(...)] fn`: the record names the export.
     let effect = match super::take_attr(&mut func.attrs, "effect") {
@@ -172,7 +212,10 @@ pub fn expand_export(attr: TokenStream, item: TokenStream) -> Result<TokenStream
                 _ => TokenStream::new(),
             })?;
             if let Some(s) = args.symbol {
-                return Err(Error::new_spanned(s, "`symbol = ...` conflicts with `#[export]`: the export name is the symbol"));
+                return Err(Error::new_spanned(
+                    s,
+                    "`symbol = ...` conflicts with `#[export]`: the export name is the symbol",
+                ));
             }
             super::effect::record_static(&name, &args.effects)
         }
@@ -191,7 +234,10 @@ pub fn expand_export(attr: TokenStream, item: TokenStream) -> Result<TokenStream
                 quote_spanned!(sp=> <#expr_ty as ::wasm::abi::Scalar>::from_core(#a))
             }
             Class::Pair => {
-                let (p, l) = (format_ident!("__arg{}_ptr", i), format_ident!("__arg{}_len", i));
+                let (p, l) = (
+                    format_ident!("__arg{}_ptr", i),
+                    format_ident!("__arg{}_len", i),
+                );
                 core_params.push(quote!(#p: *mut u8, #l: usize));
                 quote_spanned!(sp=> <#expr_ty as ::wasm::abi::Pair>::from_pair(#p, #l))
             }
@@ -251,7 +297,10 @@ fn pat_expr(pat: &Pat) -> Result<TokenStream> {
             let id = &p.ident;
             Ok(quote!(#id))
         }
-        _ => Err(Error::new_spanned(pat, "use a plain identifier for parameters of wasm ABI functions")),
+        _ => Err(Error::new_spanned(
+            pat,
+            "use a plain identifier for parameters of wasm ABI functions",
+        )),
     }
 }
 
@@ -259,13 +308,19 @@ fn pat_expr(pat: &Pat) -> Result<TokenStream> {
 pub fn expand_import(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     let args = string_args(attr.clone(), &["module"])?;
     let Some((_, module)) = args.into_iter().next() else {
-        return Err(Error::new_spanned(attr, "`#[import]` needs `module = \"...\"`"));
+        return Err(Error::new_spanned(
+            attr,
+            "`#[import]` needs `module = \"...\"`",
+        ));
     };
     let block: ItemForeignMod = syn::parse2(item)?;
     let mut out = TokenStream::new();
     for item in block.items {
         let ForeignItem::Fn(f) = item else {
-            return Err(Error::new(item.span(), "`#[import]` blocks may contain only functions"));
+            return Err(Error::new(
+                item.span(),
+                "`#[import]` blocks may contain only functions",
+            ));
         };
         let mut attrs = f.attrs;
         let link_name = match attrs.iter().position(|a| a.path().is_ident("link_name")) {
@@ -273,7 +328,12 @@ pub fn expand_import(attr: TokenStream, item: TokenStream) -> Result<TokenStream
                 Meta::NameValue(nv) => match &nv.value {
                     Expr::Lit(l) => match &l.lit {
                         Lit::Str(s) => s.value(),
-                        _ => return Err(Error::new_spanned(nv, "expected `#[link_name = \"...\"]`")),
+                        _ => {
+                            return Err(Error::new_spanned(
+                                nv,
+                                "expected `#[link_name = \"...\"]`",
+                            ));
+                        }
                     },
                     _ => return Err(Error::new_spanned(nv, "expected `#[link_name = \"...\"]`")),
                 },
@@ -289,12 +349,17 @@ pub fn expand_import(attr: TokenStream, item: TokenStream) -> Result<TokenStream
             match classify(ty)? {
                 Class::Scalar => {
                     let sig_ty = with_lifetimes(ty, "'static");
-                    core_params.push(quote_spanned!(ty.span()=> #a: <#sig_ty as ::wasm::abi::Scalar>::Core));
+                    core_params.push(
+                        quote_spanned!(ty.span()=> #a: <#sig_ty as ::wasm::abi::Scalar>::Core),
+                    );
                     lowers.push(quote!(let #a = ::wasm::abi::Scalar::into_core(#x);));
                     core_args.push(quote!(#a));
                 }
                 Class::Pair => {
-                    let (p, l) = (format_ident!("__arg{}_ptr", i), format_ident!("__arg{}_len", i));
+                    let (p, l) = (
+                        format_ident!("__arg{}_ptr", i),
+                        format_ident!("__arg{}_len", i),
+                    );
                     core_params.push(quote!(#p: *const u8, #l: usize));
                     lowers.push(quote!(let (#p, #l) = ::wasm::abi::Pair::into_pair(#x);));
                     core_args.push(quote!(#p, #l));
@@ -380,12 +445,26 @@ mod tests {
         let c = |ty: Type| classify(&ty);
         assert_eq!(c(syn::parse_quote!(&'a str)).unwrap(), Class::Pair);
         assert_eq!(c(syn::parse_quote!(Vec<Point>)).unwrap(), Class::Pair);
-        assert_eq!(c(syn::parse_quote!(wasm::SharedSlice<'_, u8>)).unwrap(), Class::Pair);
-        assert_eq!(c(syn::parse_quote!(Option<String>)).unwrap(), Class::Indirect);
-        assert_eq!(c(syn::parse_quote!(core::result::Result<u8, ()>)).unwrap(), Class::Indirect);
+        assert_eq!(
+            c(syn::parse_quote!(wasm::SharedSlice<'_, u8>)).unwrap(),
+            Class::Pair
+        );
+        assert_eq!(
+            c(syn::parse_quote!(Option<String>)).unwrap(),
+            Class::Indirect
+        );
+        assert_eq!(
+            c(syn::parse_quote!(core::result::Result<u8, ()>)).unwrap(),
+            Class::Indirect
+        );
         assert_eq!(c(syn::parse_quote!(u64)).unwrap(), Class::Scalar);
         assert_eq!(c(syn::parse_quote!(ExternRef<'a>)).unwrap(), Class::Scalar);
-        assert!(c(syn::parse_quote!(&mut [u8])).unwrap_err().to_string().contains("`&mut` cannot"));
+        assert!(
+            c(syn::parse_quote!(&mut [u8]))
+                .unwrap_err()
+                .to_string()
+                .contains("`&mut` cannot")
+        );
         assert!(c(syn::parse_quote!((u8, u8))).is_err());
         assert!(c(syn::parse_quote!([u8; 4])).is_err());
     }
@@ -416,17 +495,30 @@ mod tests {
 
     #[test]
     fn export_scalar_and_unit_results() {
-        let s = norm(&expand_export(quote!(), quote! { fn add(a: i64, b: i64) -> i64 { a + b } }).unwrap());
+        let s = norm(
+            &expand_export(quote!(), quote! { fn add(a: i64, b: i64) -> i64 { a + b } }).unwrap(),
+        );
         assert!(s.contains("export_name = \"add\""), "{s}");
-        assert!(s.contains(") -> < i64 as :: wasm :: abi :: Scalar > :: Core {"), "{s}");
-        assert!(s.contains(":: wasm :: abi :: Scalar :: into_core (__ret)"), "{s}");
+        assert!(
+            s.contains(") -> < i64 as :: wasm :: abi :: Scalar > :: Core {"),
+            "{s}"
+        );
+        assert!(
+            s.contains(":: wasm :: abi :: Scalar :: into_core (__ret)"),
+            "{s}"
+        );
         let s = norm(&expand_export(quote!(), quote! { fn tick() -> () {} }).unwrap());
-        assert!(s.contains("fn __wasmrust_export_tick () { let __ret = tick () ; __ret }"), "{s}");
+        assert!(
+            s.contains("fn __wasmrust_export_tick () { let __ret = tick () ; __ret }"),
+            "{s}"
+        );
     }
 
     #[test]
     fn export_absorbs_an_inner_effect_attribute() {
-        let s = norm(&expand_export(quote!(name = "run"), quote! { #[effect(io)] fn go() {} }).unwrap());
+        let s = norm(
+            &expand_export(quote!(name = "run"), quote! { #[effect(io)] fn go() {} }).unwrap(),
+        );
         assert!(!s.contains("# [effect"), "{s}");
         let record: Vec<String> = crate::codegen::effect::encode_record("run", &["io".into()])
             .iter()
@@ -483,8 +575,26 @@ mod tests {
     fn import_rejections() {
         let err = |a, i| expand_import(a, i).unwrap_err().to_string();
         assert!(err(quote!(), quote! { extern "C" { fn f(); } }).contains("needs `module"));
-        assert!(err(quote!(module = "m"), quote! { extern "C" { static X: u8; } }).contains("only functions"));
-        assert!(err(quote!(module = "m"), quote! { extern "C" { fn f() -> &'static str; } }).contains("borrowed"));
-        assert!(err(quote!(module = "m"), quote! { extern "C" { fn f() -> Option<ExternRef<'static>>; } }).contains("borrowed"));
+        assert!(
+            err(
+                quote!(module = "m"),
+                quote! { extern "C" { static X: u8; } }
+            )
+            .contains("only functions")
+        );
+        assert!(
+            err(
+                quote!(module = "m"),
+                quote! { extern "C" { fn f() -> &'static str; } }
+            )
+            .contains("borrowed")
+        );
+        assert!(
+            err(
+                quote!(module = "m"),
+                quote! { extern "C" { fn f() -> Option<ExternRef<'static>>; } }
+            )
+            .contains("borrowed")
+        );
     }
 }

@@ -2,10 +2,20 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{Attribute, Error, Expr, ItemFn, Lit, LitStr, Meta, Result, Token, punctuated::Punctuated};
+use syn::{
+    Attribute, Error, Expr, ItemFn, Lit, LitStr, Meta, Result, Token, punctuated::Punctuated,
+};
 
 /// Accepted effect names; must equal `wasm::effects::KNOWN` (checked by a test).
-pub const KNOWN: &[&str] = &["alloc", "atomic_read", "atomic_write", "io", "js_call", "panic", "spawn"];
+pub const KNOWN: &[&str] = &[
+    "alloc",
+    "atomic_read",
+    "atomic_write",
+    "io",
+    "js_call",
+    "panic",
+    "spawn",
+];
 /// Section name; must equal `wasm::effects::SECTION`.
 pub const SECTION: &str = "wasmrust.effects";
 /// Export-name prefix for functions that are not `#[export]`ed; must equal `wasm::effects::EXPORT_PREFIX`.
@@ -31,11 +41,17 @@ pub fn parse_args(attr: TokenStream) -> Result<EffectArgs> {
                 if !KNOWN.contains(&name.as_str()) {
                     return Err(Error::new_spanned(
                         p,
-                        format!("unknown effect `{name}`; expected one of: {}", KNOWN.join(", ")),
+                        format!(
+                            "unknown effect `{name}`; expected one of: {}",
+                            KNOWN.join(", ")
+                        ),
                     ));
                 }
                 if args.effects.contains(&name) {
-                    return Err(Error::new_spanned(p, format!("effect `{name}` is listed twice")));
+                    return Err(Error::new_spanned(
+                        p,
+                        format!("effect `{name}` is listed twice"),
+                    ));
                 }
                 args.effects.push(name);
             }
@@ -102,7 +118,10 @@ pub fn record_static(symbol: &str, effects: &[String]) -> TokenStream {
 pub fn linkage_name(attrs: &[Attribute], ident: &syn::Ident) -> Option<String> {
     for attr in attrs {
         let metas: Vec<Meta> = if attr.path().is_ident("unsafe") {
-            attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated).ok()?.into_iter().collect()
+            attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+                .ok()?
+                .into_iter()
+                .collect()
         } else {
             vec![attr.meta.clone()]
         };
@@ -135,7 +154,11 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     }
     let ident = func.sig.ident.clone();
     // `#[effect] #[export(...)] fn`: record the export's name, leave the linkage to `#[export]`.
-    let symbol = if let Some(export) = func.attrs.iter().find(|a| super::is_our_attr(a.path(), "export")) {
+    let symbol = if let Some(export) = func
+        .attrs
+        .iter()
+        .find(|a| super::is_our_attr(a.path(), "export"))
+    {
         if args.symbol.is_some() {
             return Err(Error::new_spanned(
                 export,
@@ -146,8 +169,14 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     } else if let Some(name) = linkage_name(&func.attrs, &ident) {
         name
     } else {
-        let name = format!("{EXPORT_PREFIX}{}", args.symbol.as_ref().map_or(ident.to_string(), LitStr::value));
-        func.attrs.push(syn::parse_quote!(#[unsafe(export_name = #name)]));
+        let name = format!(
+            "{EXPORT_PREFIX}{}",
+            args.symbol
+                .as_ref()
+                .map_or(ident.to_string(), LitStr::value)
+        );
+        func.attrs
+            .push(syn::parse_quote!(#[unsafe(export_name = #name)]));
         name
     };
     let record = record_static(&symbol, &args.effects);
@@ -173,13 +202,24 @@ mod tests {
     #[test]
     fn plain_functions_get_a_prefixed_export_name() {
         let s = norm(&expand(quote!(io, alloc), quote! { fn load() {} }).unwrap());
-        assert!(s.contains("# [unsafe (export_name = \"wasmrust.fx.load\")] fn load () { }"), "{s}");
+        assert!(
+            s.contains("# [unsafe (export_name = \"wasmrust.fx.load\")] fn load () { }"),
+            "{s}"
+        );
         assert!(s.contains("link_section = \"wasmrust.effects\""), "{s}");
-        let expected: Vec<String> = encode_record("wasmrust.fx.load", &["alloc".into(), "io".into()])
-            .iter()
-            .map(|b| format!("{b}u8"))
-            .collect();
-        assert!(s.contains(&format!("[u8 ; {}] = [{}]", expected.len(), expected.join(" , "))), "{s}");
+        let expected: Vec<String> =
+            encode_record("wasmrust.fx.load", &["alloc".into(), "io".into()])
+                .iter()
+                .map(|b| format!("{b}u8"))
+                .collect();
+        assert!(
+            s.contains(&format!(
+                "[u8 ; {}] = [{}]",
+                expected.len(),
+                expected.join(" , ")
+            )),
+            "{s}"
+        );
         let s = norm(&expand(quote!(symbol = "cfg_load"), quote! { fn load() {} }).unwrap());
         assert!(s.contains("export_name = \"wasmrust.fx.cfg_load\""), "{s}");
     }
@@ -187,17 +227,37 @@ mod tests {
     #[test]
     fn existing_linkage_and_exports_are_reused() {
         let s = norm(&expand(quote!(io), quote! { #[export(name = "go")] fn run() {} }).unwrap());
-        assert!(!s.contains("wasmrust.fx.") && s.contains("# [export (name = \"go\")]"), "{s}");
+        assert!(
+            !s.contains("wasmrust.fx.") && s.contains("# [export (name = \"go\")]"),
+            "{s}"
+        );
         let bytes = encode_record("go", &["io".into()]);
         assert!(s.contains(&format!("[u8 ; {}]", bytes.len())));
-        assert_eq!(linkage_name(&[syn::parse_quote!(#[unsafe(no_mangle)])], &quote::format_ident!("f")).as_deref(), Some("f"));
-        assert_eq!(linkage_name(&[syn::parse_quote!(#[export_name = "x"])], &quote::format_ident!("f")).as_deref(), Some("x"));
+        assert_eq!(
+            linkage_name(
+                &[syn::parse_quote!(#[unsafe(no_mangle)])],
+                &quote::format_ident!("f")
+            )
+            .as_deref(),
+            Some("f")
+        );
+        assert_eq!(
+            linkage_name(
+                &[syn::parse_quote!(#[export_name = "x"])],
+                &quote::format_ident!("f")
+            )
+            .as_deref(),
+            Some("x")
+        );
     }
 
     #[test]
     fn rejects_bad_arguments_and_methods() {
         let err = |a, i| expand(a, i).unwrap_err().to_string();
-        assert!(err(quote!(teleport), quote! { fn f() {} }).starts_with("unknown effect `teleport`; expected one of: alloc,"));
+        assert!(
+            err(quote!(teleport), quote! { fn f() {} })
+                .starts_with("unknown effect `teleport`; expected one of: alloc,")
+        );
         assert!(err(quote!(io, io), quote! { fn f() {} }).contains("listed twice"));
         assert!(err(quote!(symbol = 3), quote! { fn f() {} }).contains("string literal"));
         assert!(err(quote!(io), quote! { fn f(&self) {} }).contains("free functions only"));

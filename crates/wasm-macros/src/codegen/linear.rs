@@ -2,7 +2,9 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
-use syn::{Data, DeriveInput, Error, Fields, Index, Member, Path, Result, Token, punctuated::Punctuated};
+use syn::{
+    Data, DeriveInput, Error, Fields, Index, Member, Path, Result, Token, punctuated::Punctuated,
+};
 
 /// The undefined symbol a surviving drop path references in release builds.
 pub fn dropped_symbol(ty: &str) -> String {
@@ -17,12 +19,19 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     let input: DeriveInput = syn::parse2(item)?;
     let name = &input.ident;
     if let Data::Union(u) = &input.data {
-        return Err(Error::new(u.union_token.span, "`#[linear]` does not support unions"));
+        return Err(Error::new(
+            u.union_token.span,
+            "`#[linear]` does not support unions",
+        ));
     }
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("derive")) {
         let paths = attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)?;
         for path in paths {
-            let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            let last = path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
             if last == "Copy" || last == "Clone" {
                 return Err(Error::new_spanned(
                     path,
@@ -43,12 +52,24 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     let into_fields = match &input.data {
         Data::Struct(s) => {
             let (members, tys): (Vec<Member>, Vec<_>) = match &s.fields {
-                Fields::Named(f) => f.named.iter().map(|f| (Member::Named(f.ident.clone().unwrap()), &f.ty)).unzip(),
+                Fields::Named(f) => f
+                    .named
+                    .iter()
+                    .map(|f| (Member::Named(f.ident.clone().unwrap()), &f.ty))
+                    .unzip(),
                 Fields::Unnamed(f) => f
                     .unnamed
                     .iter()
                     .enumerate()
-                    .map(|(i, f)| (Member::Unnamed(Index { index: i as u32, span: Span::call_site() }), &f.ty))
+                    .map(|(i, f)| {
+                        (
+                            Member::Unnamed(Index {
+                                index: i as u32,
+                                span: Span::call_site(),
+                            }),
+                            &f.ty,
+                        )
+                    })
                     .unzip(),
                 Fields::Unit => (Vec::new(), Vec::new()),
             };
@@ -63,10 +84,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
             let (ret, body) = if tys.is_empty() {
                 (quote!(), quote!(::core::mem::forget(self)))
             } else {
-                (quote!(-> (#(#tys,)*)), quote! {
-                    let this = ::core::mem::ManuallyDrop::new(self);
-                    (#(#reads,)*)
-                })
+                (
+                    quote!(-> (#(#tys,)*)),
+                    quote! {
+                        let this = ::core::mem::ManuallyDrop::new(self);
+                        (#(#reads,)*)
+                    },
+                )
             };
             quote! {
                 impl #impl_g #name #ty_g #where_c {
@@ -115,13 +139,31 @@ mod tests {
     #[test]
     fn drop_references_a_symbol_naming_the_type() {
         let s = norm(&expand(quote!(), quote! { struct Txn<T: Copy> { id: T, n: u8 } }).unwrap());
-        assert!(s.contains("impl < T : Copy > :: core :: ops :: Drop for Txn < T >"), "{s}");
-        assert!(s.contains("# [link_name = \"wasmrust_linear_value_dropped__Txn\"]"), "{s}");
-        assert!(s.contains("# [cfg (all (not (debug_assertions) , panic = \"abort\"))]"), "{s}");
-        assert!(s.contains("panic ! (\"linear value of type `Txn` dropped"), "{s}");
+        assert!(
+            s.contains("impl < T : Copy > :: core :: ops :: Drop for Txn < T >"),
+            "{s}"
+        );
+        assert!(
+            s.contains("# [link_name = \"wasmrust_linear_value_dropped__Txn\"]"),
+            "{s}"
+        );
+        assert!(
+            s.contains("# [cfg (all (not (debug_assertions) , panic = \"abort\"))]"),
+            "{s}"
+        );
+        assert!(
+            s.contains("panic ! (\"linear value of type `Txn` dropped"),
+            "{s}"
+        );
         assert!(s.contains("fn into_fields (self) -> (T , u8 ,)"), "{s}");
-        assert!(s.contains("addr_of ! (this . id)") && s.contains("addr_of ! (this . n)"), "{s}");
-        assert!(s.contains("impl < T : Copy > :: wasm :: Linear for Txn < T >"), "{s}");
+        assert!(
+            s.contains("addr_of ! (this . id)") && s.contains("addr_of ! (this . n)"),
+            "{s}"
+        );
+        assert!(
+            s.contains("impl < T : Copy > :: wasm :: Linear for Txn < T >"),
+            "{s}"
+        );
     }
 
     #[test]
@@ -129,17 +171,25 @@ mod tests {
         let e = norm(&expand(quote!(), quote! { enum State { A, B(u8) } }).unwrap());
         assert!(!e.contains("into_fields") && e.contains("Drop for State"));
         let t = norm(&expand(quote!(), quote! { struct T(u8, u16); }).unwrap());
-        assert!(t.contains("addr_of ! (this . 1)") && t.contains("-> (u8 , u16 ,)"), "{t}");
+        assert!(
+            t.contains("addr_of ! (this . 1)") && t.contains("-> (u8 , u16 ,)"),
+            "{t}"
+        );
     }
 
     #[test]
     fn rejects_copy_clone_arguments_and_unions() {
         let err = |a, i| expand(a, i).unwrap_err().to_string();
         assert_eq!(
-            err(quote!(), quote! { #[derive(Debug, core::clone::Clone)] struct S; }),
+            err(
+                quote!(),
+                quote! { #[derive(Debug, core::clone::Clone)] struct S; }
+            ),
             "`#[linear]` type `S` cannot derive `Clone`: linear values are move-only and must be consumed exactly once"
         );
-        assert!(err(quote!(), quote! { #[derive(Copy)] struct S; }).contains("cannot derive `Copy`"));
+        assert!(
+            err(quote!(), quote! { #[derive(Copy)] struct S; }).contains("cannot derive `Copy`")
+        );
         assert!(err(quote!(x), quote! { struct S; }).contains("takes no arguments"));
         assert!(err(quote!(), quote! { union U { a: u8 } }).contains("unions"));
     }

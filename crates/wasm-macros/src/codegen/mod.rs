@@ -29,5 +29,8 @@ pub fn take_attr(attrs: &mut Vec<Attribute>, name: &str) -> Option<Attribute> {
 #[cfg(test)]
 /// Tokens to a whitespace-normalized string for comparisons.
 pub fn norm(ts: &proc_macro2::TokenStream) -> String {
-    ts.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+    ts.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -40,7 +40,9 @@ pub fn expand(item: TokenStream) -> Result<TokenStream> {
          its field sizes); add explicit padding fields or reorder the fields"
     );
     // Spanned so a non-`Pod` field is reported at its type, the padding proof at the name.
-    let bounds = tys.iter().map(|ty| quote_spanned!(ty.span()=> #ty: ::wasm::Pod));
+    let bounds = tys
+        .iter()
+        .map(|ty| quote_spanned!(ty.span()=> #ty: ::wasm::Pod));
     let field_sizes = if tys.is_empty() {
         quote!(0)
     } else {
@@ -93,7 +95,9 @@ fn check_repr(input: &DeriveInput) -> Result<()> {
 /// message (the `Pod` bound would reject them too, less readably).
 fn reject_pointers(ty: &Type) -> Result<()> {
     let what = match ty {
-        Type::Ptr(_) => "a raw pointer: its bytes are an address without provenance, meaningless to the host",
+        Type::Ptr(_) => {
+            "a raw pointer: its bytes are an address without provenance, meaningless to the host"
+        }
         Type::Reference(_) => "a reference: not every bit pattern is a valid reference",
         Type::BareFn(_) => "a function pointer: not every bit pattern is a valid function pointer",
         Type::Array(a) => return reject_pointers(&a.elem),
@@ -102,7 +106,10 @@ fn reject_pointers(ty: &Type) -> Result<()> {
         Type::Tuple(t) if !t.elems.is_empty() => "a tuple: its layout is unspecified",
         _ => return Ok(()),
     };
-    Err(Error::new_spanned(ty, format!("`#[derive(Pod)]` field type is {what}")))
+    Err(Error::new_spanned(
+        ty,
+        format!("`#[derive(Pod)]` field type is {what}"),
+    ))
 }
 
 #[cfg(test)]

@@ -87,7 +87,9 @@ fn scale(xs: Vec<f32>, k: f32) -> Vec<f32> {
 
 #[wasm::export]
 fn parse(text: String) -> Result<u32, String> {
-    text.trim().parse().map_err(|_| format!("not a number: {text}"))
+    text.trim()
+        .parse()
+        .map_err(|_| format!("not a number: {text}"))
 }
 
 #[wasm::export]

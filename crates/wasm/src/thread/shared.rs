@@ -136,7 +136,11 @@ unsafe impl Sync for Jobs {}
 
 impl Jobs {
     fn with<R>(&self, f: impl FnOnce(&mut Vec<usize>) -> R) -> R {
-        while self.locked.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+        while self
+            .locked
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
             core::hint::spin_loop();
         }
         // SAFETY: the lock is held, so this is the only reference to the list.
@@ -203,7 +207,11 @@ impl Backend for Shared {
         }
         // SAFETY: `job` is alive; the pointer is only dereferenced after the state is final.
         let result = unsafe { &raw const (*job).result };
-        Packet { header, result, scope: PhantomData }
+        Packet {
+            header,
+            result,
+            scope: PhantomData,
+        }
     }
 
     fn join<'scope, T: Send + 'scope>(packet: Packet<'scope, T>) -> T {
@@ -244,7 +252,10 @@ impl Backend for Shared {
                 // SAFETY: every state is final and no handle outlives the scope.
                 unsafe { ((*header).free)(header) };
             }
-            assert!(!trapped, "a closure spawned in a `wasm::thread::scope` trapped on its thread");
+            assert!(
+                !trapped,
+                "a closure spawned in a `wasm::thread::scope` trapped on its thread"
+            );
         }
     }
 
