@@ -22,6 +22,9 @@ fi
 [ $# -gt 0 ] || set -- rustfmt clippy buildifier
 
 CARGO=$(bash tools/setup.sh which-cargo)
+# rustfmt from the same toolchain as cargo: PATH need not have ~/.cargo/bin.
+RUSTFMT=$(dirname "$CARGO")/rustfmt
+[ -x "$RUSTFMT" ] || RUSTFMT=rustfmt
 BUILDIFIER=$(bash tools/setup.sh which-buildifier)
 
 # Lints left off, each for a reason:
@@ -37,12 +40,12 @@ starlark_files() { git ls-files -z 'BUILD' '*/BUILD' 'BUILD.bazel' '*.BUILD' '*.
 
 gate_rustfmt() {
   if [ "$fix" = 1 ]; then
-    rust_files | xargs -0 rustfmt
+    rust_files | xargs -0 "$RUSTFMT"
     return
   fi
   local out ok=0
   out=$(mktemp)
-  rust_files | xargs -0 rustfmt --check >"$out" 2>&1 || ok=1
+  rust_files | xargs -0 "$RUSTFMT" --check >"$out" 2>&1 || ok=1
   if [ "$ok" = 1 ]; then
     sed -n '1,60p' "$out"
     echo "rustfmt: $(grep -c '^Diff in' "$out") hunks differ; run: bash tools/lint.sh --fix rustfmt" >&2
