@@ -3,10 +3,10 @@
 # (PyPI, pinned and installed into its own venv by tools/setup.sh) serving
 # Action Cache, CAS and ByteStream from tests/buildgrid-cache.yml on 127.0.0.1.
 #  1. the server starts and answers GetCapabilities;
-#  2. checkout A builds //app:component --config=release --config=cache and
-#     uploads its results;
-#  3. checkout B, at another path with an empty output base, builds the same
-#     target with every action a remote cache hit (zero local executions,
+#  2. checkout A, the trusted writer, builds //app:component --config=release
+#     --config=cache-writer and uploads its results;
+#  3. checkout B, a reader (--config=cache) at another path with an empty
+#     output base, builds the same target with every action a remote cache hit (zero local executions,
 #     counted from Bazel's own process summary) and byte-identical outputs.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -37,13 +37,13 @@ else
   exit 1
 fi
 
-CACHE=(--config=cache --remote_cache="$REMOTE")
+CACHE=(--remote_cache="$REMOTE")
 A=$D/a/wasmrust
 B=$D/b/elsewhere/wasmrust-two
 fresh_copy "$A"
 fresh_copy "$B"
 
-if ! bazel_in "$A" "$D/root-a" build //app:component --config=release "${CACHE[@]}" >"$D/a.log" 2>&1; then
+if ! bazel_in "$A" "$D/root-a" build //app:component --config=release --config=cache-writer "${CACHE[@]}" >"$D/a.log" 2>&1; then
   fail grpc_cache_upload "build A failed" "$(tail -20 "$D/a.log")"
 else
   blobs=$(find "$D/store" -type f | wc -l)
@@ -54,7 +54,7 @@ else
   fi
 fi
 
-if ! bazel_in "$B" "$D/root-b" build //app:component --config=release "${CACHE[@]}" >"$D/b.log" 2>&1; then
+if ! bazel_in "$B" "$D/root-b" build //app:component --config=release --config=cache "${CACHE[@]}" >"$D/b.log" 2>&1; then
   fail grpc_cache_cross_checkout_hits "build B failed" "$(tail -20 "$D/b.log")"
 else
   expect_all_hits grpc_cache_cross_checkout_hits "$D/a.log" "$D/b.log" "$A/bazel-out" "$B/bazel-out"

@@ -5,8 +5,9 @@
 # it on, so every lookup and upload times out on Bazel's side while the
 # uploads still reach the cache late, as over a congested link.
 #  1. reference: checkout A builds //app:component --config=release
-#     --config=cache straight against nginx (fast), filling the cache;
-#  2. checkout B, empty output base, --config=cache through the slow proxy
+#     --config=cache-writer straight against nginx (fast), filling the cache;
+#  2. checkout B, empty output base, --config=cache-writer (so it would upload)
+#     through the slow proxy
 #     with --remote_timeout=2: the build succeeds by running every action
 #     locally, its outputs equal the reference's, and it finishes within a
 #     bound derived from the reference's cold time;
@@ -37,7 +38,7 @@ B=$D/b/elsewhere/wasmrust-two
 fresh_copy "$A"
 fresh_copy "$B"
 
-if ! bazel_in "$A" "$D/root-a" build //app:component --config=release --config=cache \
+if ! bazel_in "$A" "$D/root-a" build //app:component --config=release --config=cache-writer \
      --remote_cache="http://127.0.0.1:$NGINX_PORT" >"$D/a.log" 2>&1; then
   fail slow_cache_reference_build "reference build A failed" "$(tail -20 "$D/a.log")"
   finish
@@ -48,7 +49,7 @@ app_digests "$A/bazel-out" >"$D/a.sha256"
 lines_a=$(wc -l <"$D/access.log")
 ac_puts "$D/access.log" >"$D/puts-a"
 
-if ! bazel_in "$B" "$D/root-b" build //app:component --config=release --config=cache \
+if ! bazel_in "$B" "$D/root-b" build //app:component --config=release --config=cache-writer \
      --remote_cache="http://127.0.0.1:$PROXY_PORT" --remote_timeout="$TIMEOUT" >"$D/b.log" 2>&1; then
   fail slow_cache_builds_locally "the build failed with a slow cache" "$(grep -E 'ERROR|WARNING' "$D/b.log" | head -5)"
 else

@@ -13,7 +13,14 @@
 #  4. the rebuild in 3 re-uploads every action's result under the key A
 #     used, byte-identical to A's (so no key ever holds two results), and
 #     the corrupted CAS blobs are replaced by good ones;
-#  5. with the cache server down the build still succeeds, locally.
+#  5. poisoned action-cache entries, as anyone who may PUT to the cache can
+#     write them: one points //app:component's last action at the
+#     un-normalized component (a valid, wrong module), one is another action's
+#     entry copied over numbers_test_embedded's. A reader (--config=cache)
+#     gets the wrong component silently and writes nothing; `tools/audit.py
+#     recheck --repair` names exactly those two entries, agrees with every
+#     other, and overwrites them; then a reader gets the right bytes again;
+#  6. with the cache server down the build still succeeds, locally.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -100,6 +107,84 @@ elif [ "$bad_blobs" -ne 0 ]; then
   fail remote_cache_reupload_same_result "$bad_blobs of the $n_fetched CAS blobs C fetched still do not match their digest"
 else
   pass "remote_cache_reupload_same_result ($n_reput action-cache keys PUT again by C, all byte-identical to A's; the $n_fetched CAS blobs C fetched match their digests again)"
+fi
+
+# Poisoned entries (5). ac_entry.py reads and forges the ActionResult protos.
+AC=$D/store/ac
+entry() { python3 "$ROOT/tests/ac_entry.py" find "$AC" "$1"; }
+read -r key_c _ _ < <(entry /bin/app/component.wasm)
+read -r _ raw_sha raw_size < <(entry /bin/app/component/component.raw.wasm)
+read -r key_e _ _ < <(entry /bin/app/numbers_test_embedded.wasm)
+read -r key_o _ _ < <(entry /bin/app/app_core.wasm)
+component_sha() { app_digests "$1/bazel-out" | awk '$2 ~ /\/app\/component\.wasm$/ {print $1}'; }
+good_sha=$(component_sha "$A")
+if [ -z "$key_c" ] || [ -z "$raw_sha" ] || [ -z "$key_e" ] || [ -z "$key_o" ] || [ -z "$good_sha" ]; then
+  fail remote_cache_poisoned_entry_is_silent "the entries to poison are not in the cache" "$(ls "$AC" | wc -l) entries"
+else
+  python3 "$ROOT/tests/ac_entry.py" point "$AC/$key_c" "$raw_sha" "$raw_size"
+  cp "$AC/$key_o" "$AC/$key_e"
+  E=$SCRATCH/cache/e/wasmrust
+  fresh_copy "$E"
+  lines_p=$(wc -l <"$D/access.log")
+  if ! bazel_in "$E" "$D/root-poisoned" build //app:component --config=release --config=cache "$CACHE" >"$D/poisoned.log" 2>&1; then
+    fail remote_cache_poisoned_entry_is_silent "the reader's build failed" "$(tail -20 "$D/poisoned.log")"
+  else
+    got=$(component_sha "$E")
+    puts=$(tail -n +"$((lines_p + 1))" "$D/access.log" | awk '$1 == "PUT"' | wc -l)
+    if [ "$got" != "$raw_sha" ]; then
+      fail remote_cache_poisoned_entry_is_silent "the reader got $got, not the poisoned entry's $raw_sha: the test no longer poisons"
+    elif [ "$puts" -ne 0 ]; then
+      fail remote_cache_poisoned_entry_is_silent "--config=cache sent $puts PUTs: a reader must not write the cache"
+    else
+      pass "remote_cache_poisoned_entry_is_silent (the threat: exit 0, no warning, component.wasm is the un-normalized $raw_size B module; --config=cache sent 0 PUTs)"
+    fi
+  fi
+  stop_bazel "$E" "$D/root-poisoned"
+
+  WASMRUST_AUDIT_TMP=$SCRATCH/cache/audit python3 "$ROOT/tools/audit.py" recheck //app:component //app:numbers_test_embedded \
+    --config=release --remote_cache="http://127.0.0.1:$PORT" --repair --json "$D/recheck.json" >"$D/recheck.txt" 2>&1
+  status=$?
+  verdict=$(python3 - "$D/recheck.json" "$raw_sha" "$good_sha" <<'PY' 2>&1
+import json, sys
+r = json.load(open(sys.argv[1]))
+raw, good = sys.argv[2], sys.argv[3]
+bad = {b["action"]: b["problems"] for b in r["bad"]}
+comp = [p for name, ps in bad.items() if "//app:component " in name for p in ps]
+emb = [p for name, ps in bad.items() if "//app:numbers_test_embedded " in name for p in ps]
+problems = []
+if len(bad) != 2:
+    problems.append(f"{len(bad)} bad entries named, expected 2: {sorted(bad)}")
+if not any(p["problem"] == "differs" and p["sha256_cache"] == raw and p["sha256_local"] == good for p in comp):
+    problems.append(f"the component's entry is not named with the poisoned and the real digest: {comp}")
+if not any(p["problem"] == "missing" and p["path"].endswith("/app/numbers_test_embedded.wasm") for p in emb):
+    problems.append(f"numbers_test_embedded's entry is not named as missing its output: {emb}")
+if r["agree"] < 20:
+    problems.append(f"only {r['agree']} cached results checked and agreeing")
+if not r.get("after_repair", {}).get("ok"):
+    problems.append(f"after --repair: {r.get('after_repair')}")
+print("; ".join(problems) if problems else f"{r['cache_hits']} cached results checked, {r['agree']} agree; "
+      f"after the repair {r['after_repair']['cache_hits']} hits, all agreeing")
+sys.exit(1 if problems else 0)
+PY
+  )
+  checked=$?
+  if [ "$status" -ne 1 ] || [ "$checked" -ne 0 ]; then
+    fail audit_recheck_finds_poisoned_entries "exit $status (expected 1): $verdict" "$(tail -25 "$D/recheck.txt")"
+  else
+    pass "audit_recheck_finds_poisoned_entries ($verdict)"
+  fi
+
+  # After the repair a reader gets the real bytes, every action from the cache.
+  F=$SCRATCH/cache/f/wasmrust
+  fresh_copy "$F"
+  if ! bazel_in "$F" "$D/root-repaired" build //app:component //app:numbers_test_embedded --config=release --config=cache "$CACHE" >"$D/repaired.log" 2>&1; then
+    fail remote_cache_repaired "the reader's build failed after the repair" "$(grep ERROR "$D/repaired.log" | head -5)"
+  elif [ "$(component_sha "$F")" != "$good_sha" ] || ran_locally "$D/repaired.log"; then
+    fail remote_cache_repaired "after the repair: $(processes "$D/repaired.log"); component $(component_sha "$F" | cut -c1-12), expected ${good_sha:0:12}"
+  else
+    pass "remote_cache_repaired ($(processes "$D/repaired.log"); component.wasm ${good_sha:0:12}, A's bytes)"
+  fi
+  stop_bazel "$F" "$D/root-repaired"
 fi
 
 stop_nginx_cache "$D"

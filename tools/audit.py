@@ -112,9 +112,11 @@ def variations(work: Path) -> dict:
     return {"A": a, "B": b}
 
 
-def run_build(checkout: Path, output_base, targets: list, configs: list, flags=(), env=None, umask=None) -> str:
+def run_build(checkout: Path, output_base, targets: list, configs: list, flags=(), env=None, umask=None,
+              allow_failure=False):
     """`bazel build` in `checkout` (with its own output base when given); returns
-    Bazel's stderr, or raises AuditError with its tail when the build fails."""
+    Bazel's stderr, or raises AuditError with its tail when the build fails.
+    With `allow_failure`, returns (stderr, exit status) instead of raising."""
     startup = [f"--output_base={output_base}"] if output_base else []
     cmd = ["bazel", *startup, "build", *configs, *flags, "--color=no", "--curses=no", "--show_result=1000", *targets]
     old = os.umask(umask) if umask is not None else None
@@ -123,6 +125,8 @@ def run_build(checkout: Path, output_base, targets: list, configs: list, flags=(
     finally:
         if old is not None:
             os.umask(old)
+    if allow_failure:
+        return proc.stderr, proc.returncode
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.splitlines()[-25:])
         raise AuditError(f"the build of {' '.join(targets)} failed (exit {proc.returncode}) in {checkout}:\n{tail}")
@@ -138,19 +142,25 @@ def shutdown(checkout: Path, output_base: Path, env=None) -> None:
     subprocess.run(["bazel", f"--output_base={output_base}", "shutdown"], cwd=checkout, env=env, capture_output=True)
 
 
-def build(name: str, v: dict, targets: list, configs: list, log_dir: Path) -> dict:
-    """Builds `targets` under `v`; returns the spawns of Bazel's execution log and the top-level outputs."""
+def build(name: str, v: dict, targets: list, configs: list, log_dir: Path, allow_failure=False) -> dict:
+    """Builds `targets` under `v`; returns the spawns of Bazel's execution log, the
+    top-level outputs and (with `allow_failure`, which keeps a failed build's
+    log instead of raising) the exit status and Bazel's ERROR lines."""
     exec_log = log_dir / f"exec-{name}.json"
     v["output_base"].parent.mkdir(parents=True, exist_ok=True)
     Path(v["env"]["HOME"]).mkdir(parents=True, exist_ok=True)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **v["env"]}
+    status = 0
     try:
-        stderr = run_build(v["checkout"], v["output_base"], targets, configs,
-                           flags=[*v["flags"], f"--execution_log_json_file={exec_log}"], env=env, umask=v["umask"])
+        result = run_build(v["checkout"], v["output_base"], targets, configs,
+                           flags=[*v["flags"], f"--execution_log_json_file={exec_log}"], env=env, umask=v["umask"],
+                           allow_failure=allow_failure)
+        stderr, status = result if allow_failure else (result, 0)
     finally:
         shutdown(v["checkout"], v["output_base"], env)
     (log_dir / f"build-{name}.log").write_text(stderr)
-    return {"spawns": read_exec_log(exec_log), "top_level": top_level_outputs(stderr)}
+    return {"spawns": read_exec_log(exec_log) if exec_log.exists() else [], "top_level": top_level_outputs(stderr),
+            "status": status, "errors": [line for line in stderr.splitlines() if line.startswith("ERROR: ")]}
 
 
 def read_exec_log(path: Path) -> list:
@@ -269,6 +279,16 @@ def fresh_dir(work: Path) -> None:
     work.mkdir(parents=True)
 
 
+def finish_audit(args, work: Path, text: str, result: dict) -> None:
+    """Prints the report, writes it as JSON with --json, and removes the scratch directory unless --keep."""
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    if not args.keep:
+        subprocess.run(["chmod", "-R", "u+w", str(work)], check=False)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def cmd_check(args) -> int:
     configs = [f"--config={c}" for c in args.config]
     work = args.work.resolve()
@@ -299,13 +319,151 @@ def cmd_check(args) -> int:
     except (AuditError, subprocess.CalledProcessError, OSError) as e:
         print(f"audit: error: {e}", file=sys.stderr)
         return 2
-    print(report(result))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
-    if not args.keep:
-        subprocess.run(["chmod", "-R", "u+w", str(work)], check=False)
-        shutil.rmtree(work, ignore_errors=True)
+    finish_audit(args, work, report(result), result)
     return 0 if result["reproducible"] else 1
+
+
+
+# ---- Recheck: the remote cache's answers against running the actions here
+
+REPAIR_HINT = ("overwrite them from a machine you trust: rerun with --repair, or run "
+               "`bazel build TARGET... --config=cache-writer --noremote_accept_cached` there; "
+               "then close the cache to other writers (docs/remote-cache.md, \"Who may write\")")
+
+
+def output_set(spawn: dict) -> dict:
+    """path -> (sha256, size) of every file a spawn produced."""
+    return {f["path"]: (f.get("digest", {}).get("hash", ""), int(f.get("digest", {}).get("sizeBytes", 0) or 0))
+            for f in spawn.get("actualOutputs") or []}
+
+
+def spawn_key(spawn: dict) -> tuple:
+    """An action, across builds: its declared outputs (paths carry the configuration)."""
+    return tuple(sorted(spawn.get("listedOutputs") or []))
+
+
+def recheck_compare(cached: list, local: list) -> dict:
+    """Every action the cached build took from the remote cache, against the same
+    action run here: the files it declares, their digests, and nothing else."""
+    local_by_key = {spawn_key(s): s for s in local}
+    hits = [s for s in cached if s.get("remoteCacheHit")]
+    bad, unchecked, agree = [], [], 0
+    for s in hits:
+        name = s.get("progressMessage") or s.get("mnemonic") or "an action"
+        other = local_by_key.get(spawn_key(s))
+        if other is None:
+            unchecked.append(name)
+            continue
+        got, want = output_set(s), output_set(other)
+        problems = []
+        for path in sorted(set(got) | set(want)):
+            if path not in got:
+                problems.append({"path": path, "problem": "missing",
+                                 "text": f"{path}: missing from the cache's result, which therefore names other "
+                                         "files than this action declares (an entry written for another action?)"})
+            elif path not in want:
+                problems.append({"path": path, "problem": "undeclared",
+                                 "text": f"{path}: in the cache's result, but running the action does not write it"})
+            elif got[path] != want[path]:
+                (ha, na), (hb, nb) = got[path], want[path]
+                problems.append({"path": path, "problem": "differs", "sha256_cache": ha, "sha256_local": hb,
+                                 "text": f"{path}: the cache gives sha256 {ha} ({na} B), "
+                                         f"running the action gives {hb} ({nb} B)"})
+        if problems:
+            bad.append({"action": name, "mnemonic": s.get("mnemonic"), "problems": problems})
+        else:
+            agree += 1
+    return {"cache_hits": len(hits), "agree": agree, "bad": bad, "unchecked": unchecked,
+            "ran_locally_in_cached_build": sum(1 for s in cached if not s.get("remoteCacheHit"))}
+
+
+def recheck_report(r: dict) -> str:
+    cached = r["cached_build"]
+    lines = [f"cache recheck of {' '.join(r['targets'])} ({' '.join(r['configs']) or 'no --config'}) "
+             f"against {r['remote_cache']}", ""]
+    state = "succeeded" if cached["status"] == 0 else f"FAILED (exit {cached['status']})"
+    lines.append(f"build with the cache:    {state}; {r['cache_hits']} actions taken from the cache, "
+                 f"{r['ran_locally_in_cached_build']} run here (cache misses)")
+    lines.extend(f"    {e}" for e in cached["errors"][:10])
+    lines.append(f"build without the cache: {r['local_actions']} actions run here"
+                 + (", their results uploaded over the cache's (--repair)" if r["repair"] else ""))
+    lines.append("")
+    lines.append(f"{r['cache_hits']} cached results checked against a local run: {r['agree']} agree, "
+                 f"{len(r['bad'])} BAD, {len(r['unchecked'])} not run locally")
+    for b in r["bad"]:
+        lines.append(f"  [BAD] {b['action']} ({b['mnemonic']})")
+        lines.extend(f"      {p['text']}" for p in b["problems"])
+    for name in r["unchecked"]:
+        lines.append(f"  [not checked] {name}: the build without the cache did not run it")
+    lines.append("")
+    if r["bad"]:
+        lines.append(f"result: BAD CACHE ENTRIES: {len(r['bad'])} action result(s) in the cache differ from what "
+                     "their actions produce. Either a writer you did not intend put them there, or the actions are "
+                     "not reproducible (`python3 tools/audit.py check TARGET...` tells which).")
+        if r["repair"]:
+            v = r["after_repair"]
+            verdict = ("every one equal to the local run's" if v["ok"]
+                       else f"STILL BAD: {len(v['bad'])} differ, build exit {v['status']}")
+            lines.append(f"repaired: a fresh build with the cache now takes {v['cache_hits']} results from it, {verdict}")
+        else:
+            lines.append(f"fix: {REPAIR_HINT}")
+    elif cached["status"] != 0:
+        lines.append("result: the build fails with the cache and succeeds without it, but every cached result "
+                     "checked agrees: see the errors above")
+    else:
+        lines.append("result: CACHE AGREES: every result taken from the cache equals running its action here")
+    return "\n".join(lines)
+
+
+def cmd_recheck(args) -> int:
+    configs = [f"--config={c}" for c in args.config]
+    cache = [f"--remote_cache={args.remote_cache}", *args.flag]
+    work = args.work.resolve()
+    log_dir = work / "logs"
+
+    def conditions(name: str, flags: list) -> dict:
+        return {"checkout": work / name / "wasmrust", "output_base": work / name / "output_base", "umask": None,
+                "env": {"TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": str(work / name / "home"),
+                        "USER": "auditor"},
+                "flags": flags}
+
+    try:
+        fresh_dir(work)
+        log_dir.mkdir(parents=True)
+        # Reads only: the audit never writes the cache unless asked to repair it.
+        read_only = [*cache, "--noremote_upload_local_results", "--keep_going"]
+        v = {"cached": conditions("cached", read_only),
+             # Every action run here; with --repair its results replace the cache's.
+             "local": conditions("local", [*cache, "--noremote_accept_cached", "--remote_upload_local_results"]
+                                 if args.repair else [])}
+        builds = {}
+        for name in ("cached", "local"):
+            snapshot(v[name]["checkout"])
+            print(f"audit: build {'with' if name == 'cached' else 'without'} the cache in {v[name]['checkout']} ...",
+                  file=sys.stderr, flush=True)
+            builds[name] = build(name, v[name], args.targets, configs, log_dir, allow_failure=(name == "cached"))
+        prefix = f"{v['cached']['checkout']}/"
+        cached = {"status": builds["cached"]["status"],
+                  "errors": [e.replace(prefix, "") for e in builds["cached"]["errors"]]}
+        result = {"targets": args.targets, "configs": configs, "remote_cache": args.remote_cache,
+                  "repair": args.repair, "cached_build": cached,
+                  "local_actions": sum(1 for s in builds["local"]["spawns"] if not s.get("remoteCacheHit"))}
+        result.update(recheck_compare(builds["cached"]["spawns"], builds["local"]["spawns"]))
+        if args.repair and result["bad"]:
+            v["after"] = conditions("after", read_only)
+            v["after"]["checkout"] = v["cached"]["checkout"]
+            print("audit: build with the repaired cache ...", file=sys.stderr, flush=True)
+            after = build("after", v["after"], args.targets, configs, log_dir, allow_failure=True)
+            check = recheck_compare(after["spawns"], builds["local"]["spawns"])
+            result["after_repair"] = {"status": after["status"], "cache_hits": check["cache_hits"],
+                                      "bad": check["bad"], "ok": after["status"] == 0 and not check["bad"]}
+    except (AuditError, subprocess.CalledProcessError, OSError) as e:
+        print(f"audit: error: {e}", file=sys.stderr)
+        return 2
+    finish_audit(args, work, recheck_report(result), result)
+    if result["bad"] or cached["status"] != 0:
+        return 1
+    return 0
 
 
 # ---- Provenance (in-toto Statement v1, SLSA Provenance v1)
@@ -558,6 +716,21 @@ def main() -> int:
     c.add_argument("--work", type=Path, default=default_work, help="scratch directory (default /tmp/wasmrust-audit)")
     c.add_argument("--keep", action="store_true", help="keep the checkouts and output bases")
     c.set_defaults(run=cmd_check)
+
+    r = sub.add_parser("recheck", help="build with a remote cache and without it; flag every cached result "
+                                       "that differs from running its action here")
+    r.add_argument("targets", nargs="+", metavar="TARGET")
+    r.add_argument("--remote_cache", "--remote-cache", dest="remote_cache", required=True, metavar="URL",
+                   help="the cache to check (http://, grpc://, grpcs://)")
+    r.add_argument("--flag", action="append", default=[], metavar="FLAG",
+                   help="another Bazel flag the cache needs, e.g. --flag=--remote_instance_name=main (repeatable)")
+    r.add_argument("--config", action="append", default=[], help="a .bazelrc config for every build (repeatable)")
+    r.add_argument("--repair", action="store_true",
+                   help="upload the local run's results over the cache's, then check a fresh cached build")
+    r.add_argument("--json", type=Path, help="also write the result as JSON here")
+    r.add_argument("--work", type=Path, default=default_work / "recheck", help="scratch directory")
+    r.add_argument("--keep", action="store_true", help="keep the checkouts and output bases")
+    r.set_defaults(run=cmd_recheck)
 
     pr = sub.add_parser("provenance", help="build and write an in-toto SLSA v1 provenance statement")
     pr.add_argument("targets", nargs="+", metavar="TARGET")
