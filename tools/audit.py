@@ -177,8 +177,14 @@ def read_exec_log(path: Path) -> list:
         spawns.append(obj)
 
 
+def sized_digests(files: list) -> dict:
+    """path -> (sha256, size) of every file in an execution log's list."""
+    return {f["path"]: (f.get("digest", {}).get("hash", ""), int(f.get("digest", {}).get("sizeBytes", 0) or 0))
+            for f in files or []}
+
+
 def digests(files: list) -> dict:
-    return {f["path"]: f.get("digest", {}).get("hash", "") for f in files or []}
+    return {path: sha for path, (sha, _) in sized_digests(files).items()}
 
 
 def sha256(path: Path) -> str:
@@ -323,18 +329,11 @@ def cmd_check(args) -> int:
     return 0 if result["reproducible"] else 1
 
 
-
 # ---- Recheck: the remote cache's answers against running the actions here
 
 REPAIR_HINT = ("overwrite them from a machine you trust: rerun with --repair, or run "
                "`bazel build TARGET... --config=cache-writer --noremote_accept_cached` there; "
                "then close the cache to other writers (docs/remote-cache.md, \"Who may write\")")
-
-
-def output_set(spawn: dict) -> dict:
-    """path -> (sha256, size) of every file a spawn produced."""
-    return {f["path"]: (f.get("digest", {}).get("hash", ""), int(f.get("digest", {}).get("sizeBytes", 0) or 0))
-            for f in spawn.get("actualOutputs") or []}
 
 
 def spawn_key(spawn: dict) -> tuple:
@@ -354,7 +353,7 @@ def recheck_compare(cached: list, local: list) -> dict:
         if other is None:
             unchecked.append(name)
             continue
-        got, want = output_set(s), output_set(other)
+        got, want = sized_digests(s.get("actualOutputs")), sized_digests(other.get("actualOutputs"))
         problems = []
         for path in sorted(set(got) | set(want)):
             if path not in got:
