@@ -4,6 +4,7 @@
 //! corrupted file fails with the offending byte offset), validates what it
 //! produces, and writes its output atomically.
 
+pub mod binaryen;
 pub mod componentize;
 pub mod effects;
 pub mod normalize;

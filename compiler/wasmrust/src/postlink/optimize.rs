@@ -80,6 +80,17 @@ pub fn optimize(
             input.display()
         );
     }
+    if let Some(u) = crate::postlink::binaryen::unsupported(&bytes)? {
+        bail!(
+            "`{}`{} uses {u}, which binaryen 116 (wasm-opt) cannot read, so it cannot be optimized. \
+             rustc and WasmRust never emit it: remove it from the module, or build without wasm-opt \
+             (`--config=dev`); docs/reliability.md lists what a foreign module may contain",
+            input.display(),
+            host.and_then(|h| h.label)
+                .map(|l| format!(" (in {l})"))
+                .unwrap_or_default(),
+        );
+    }
     let bytes = match host {
         Some(host) => {
             crate::postlink::effects::enforce(input, &bytes, host)?;
@@ -98,9 +109,11 @@ pub fn optimize(
 
 /// Runs binaryen on `bytes` (the module read from `input`, which errors
 /// name) and returns the optimized module, validated for `features`.
+/// [`optimize`] screens the module first (`binaryen::unsupported`); this
+/// does not, so the fuzzer can show what binaryen does without the screen.
 /// binaryen reads and writes paths: both files live in a private scratch
 /// directory that is removed afterwards, never next to the user's files.
-fn run_binaryen(
+pub fn run_binaryen(
     input: &Path,
     bytes: &[u8],
     level: Level,
@@ -114,6 +127,15 @@ fn run_binaryen(
         Level::Os => OptimizationOptions::new_optimize_for_size(),
         Level::Oz => OptimizationOptions::new_optimize_for_size_aggressively(),
     };
+    // Semantics first, stated rather than inherited from defaults: binaryen
+    // may not assume traps never happen (a host that catches a trap sees
+    // the state before it), nor break IEEE float rules, nor assume low or
+    // imported memory unused or zeroed. The differential fuzzer
+    // (`wasmrust-fuzz diff`, docs/reliability.md) checks the result.
+    opts.passopts.traps_never_happen = false;
+    opts.passopts.fast_math = false;
+    opts.passopts.low_memory_unused = false;
+    opts.passopts.zero_filled_memory = false;
     opts.mvp_features_only();
     for f in features {
         opts.enable_feature(binaryen_feature(*f));
