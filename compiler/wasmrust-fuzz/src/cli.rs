@@ -299,3 +299,15 @@ pub fn corpus(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     Ok(files)
 }
+
+/// Runs every `.wasm` file of the corpus at `dir` through every subcommand,
+/// into `report`.
+pub fn check_corpus(wasmrust: &Path, dir: &Path, report: &mut Report) -> Result<()> {
+    let other = crate::generate(u64::MAX).context("the reference module")?;
+    for file in corpus(dir)? {
+        let bytes = std::fs::read(&file)?;
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        check_input(wasmrust, &format!("corpus {name}"), &bytes, &other, report)?;
+    }
+    Ok(())
+}

@@ -216,7 +216,8 @@ pub fn engine() -> Result<Engine> {
 }
 
 /// Optimizes `bytes` with the pipeline `wasmrust opt --target wasm32-wasip1`
-/// runs, in a scratch directory.
+/// runs (`optimize::optimize`: validation, the binaryen pre-screen, binaryen),
+/// in a scratch directory.
 pub fn optimize_module(bytes: &[u8], level: Level) -> Result<Vec<u8>> {
     let dir = tempfile::tempdir()?;
     let (input, output) = (dir.path().join("in.wasm"), dir.path().join("out.wasm"));
@@ -234,42 +235,41 @@ pub fn run_seed(engine: &Engine, seed: u64, level: Level) -> Run {
     Run { seed, outcome }
 }
 
-/// Optimizes `bytes` and compares the two modules' behaviour.
+/// Optimizes `bytes` as `wasmrust opt` does and compares the two modules'
+/// behaviour. A module the pre-screen refuses is also given to binaryen
+/// directly, to record what binaryen would have made of it.
 pub fn compare_module(engine: &Engine, bytes: &[u8], level: Level) -> Outcome {
     if let Err(e) = validate::validate(Path::new("generated.wasm"), bytes, Some(&features())) {
         return Outcome::NotAccepted(format!("{e:#}"));
     }
-    match binaryen::unsupported(bytes) {
-        Ok(Some(u)) => {
-            let forced = match force(engine, bytes, level) {
+    if let Ok(Some(u)) = binaryen::unsupported(bytes) {
+        let forced = match optimize::run_binaryen(
+            Path::new("generated.wasm"),
+            bytes,
+            level,
+            &features(),
+            false,
+        ) {
+            Ok(optimized) => match compare(engine, bytes, &optimized) {
                 Outcome::Same { .. } | Outcome::Inconclusive { .. } => Forced::Same,
-                Outcome::Differs { .. } => Forced::Differs,
-                _ => Forced::Failed,
-            };
-            return Outcome::Unsupported {
-                construct: u.construct,
-                forced,
-            };
-        }
-        Ok(None) => {}
-        Err(e) => return Outcome::OptFailed(format!("{e:#}")),
+                _ => Forced::Differs,
+            },
+            Err(_) => Forced::Failed,
+        };
+        return Outcome::Unsupported {
+            construct: u.construct,
+            forced,
+        };
     }
-    force(engine, bytes, level)
+    match optimize_module(bytes, level) {
+        Ok(optimized) => compare(engine, bytes, &optimized),
+        Err(e) => Outcome::OptFailed(format!("{e:#}")),
+    }
 }
 
-/// Optimizes `bytes` without the pre-screen and compares the two modules.
-fn force(engine: &Engine, bytes: &[u8], level: Level) -> Outcome {
-    let optimized = match optimize::run_binaryen(
-        Path::new("generated.wasm"),
-        bytes,
-        level,
-        &features(),
-        false,
-    ) {
-        Ok(o) => o,
-        Err(e) => return Outcome::OptFailed(format!("{e:#}")),
-    };
-    match (Side::new(engine, bytes), Side::new(engine, &optimized)) {
+/// Runs `original` and `optimized` side by side.
+fn compare(engine: &Engine, original: &[u8], optimized: &[u8]) -> Outcome {
+    match (Side::new(engine, original), Side::new(engine, optimized)) {
         (Ok(a), Ok(b)) => a.compare(b),
         (a, b) => Outcome::Differs {
             call: "compiling".into(),

@@ -6,7 +6,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use wasmrust::postlink::optimize::Level;
 use wasmrust_fuzz::{cli, diff};
@@ -140,20 +140,10 @@ fn run(args: Args) -> Result<bool> {
             };
             let mut report = cli::run(&wasmrust, seeds, mutations)?;
             if let Some(dir) = corpus {
-                run_corpus(&wasmrust, &dir, &mut report)?;
+                cli::check_corpus(&wasmrust, &dir, &mut report)?;
             }
             print!("{}", report.text());
             Ok(report.clean())
         }
     }
-}
-
-fn run_corpus(wasmrust: &Path, dir: &Path, report: &mut cli::Report) -> Result<()> {
-    let other = wasmrust_fuzz::generate(u64::MAX).context("the reference module")?;
-    for file in cli::corpus(dir)? {
-        let bytes = std::fs::read(&file)?;
-        let name = file.file_name().unwrap_or_default().to_string_lossy();
-        cli::check_input(wasmrust, &format!("corpus {name}"), &bytes, &other, report)?;
-    }
-    Ok(())
 }
