@@ -50,7 +50,7 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
       edition: the Rust edition.
       src: the crate root File.
       out: the output File.
-      opt_level: the profile's release opt-level.
+      opt_level: the profile's release opt-level, or None (the driver's default).
       metadata: the `-Cmetadata` value that keeps crate symbols apart.
 
     Returns:
@@ -67,7 +67,8 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
     args.add("--edition", edition)
     args.add("--src", src)
     args.add("--out", out)
-    args.add("--opt-level", opt_level)
+    if opt_level:
+        args.add("--opt-level", opt_level)
     args.add("--metadata", metadata)
     if tools.panic_messages:
         args.add("--panic-messages")
@@ -81,7 +82,7 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
 # other action to the build's strategy (sandboxed, or remote with --config=rexec).
 _INCREMENTAL_REQUIREMENTS = {"supports-workers": "1", "no-remote": "1"}
 
-def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = "z", target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], forced_deps = [], cfgs = [], env = {}, context = None, incremental = False):
+def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = None, target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], forced_deps = [], cfgs = [], env = {}, context = None, incremental = False):
     """Registers the rustc action for the rule in `ctx`.
 
     The rule may also have `aliases` (dep target -> extern name) and
@@ -95,7 +96,8 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
       mode: `dev` or `release`.
       out: the declared output file.
       sysroot: a WasmSysrootInfo, or None for proc macros.
-      opt_level: the profile's release opt-level.
+      opt_level: the profile's release opt-level, or None for the driver's
+        default (`flags::DEFAULT_RELEASE_OPT_LEVEL`; host crates).
       target_features: the profile's extra wasm features.
       linker: the rust-lld File for crates that link.
       memory: for crates that link, a struct(stack_size, initial_memory, max_memory) in bytes (0: unset).

@@ -105,7 +105,7 @@ Example:
     attrs = dict(TOOL_ATTRS, **{
         "triple": attr.string(mandatory = True, doc = "The wasm target triple."),
         "has_std": attr.bool(default = True, doc = "Build std (False: core and alloc only)."),
-        "opt_level": attr.string(default = "z", doc = "rustc opt-level in release mode."),
+        "opt_level": attr.string(mandatory = True, doc = "rustc opt-level in release mode (the profile's `release_opt`)."),
         "_library": attr.label(default = Label("@wasm_toolchain//:library")),
         "_library_manifest": attr.label(default = Label("@wasm_toolchain//:library/Cargo.toml"), allow_single_file = True),
         "_wasi_libc": attr.label(default = Label("@wasm_toolchain//:wasi_libc")),
@@ -150,7 +150,7 @@ wasm_rust_toolchain = rule(
     attrs = {
         "profile": attr.string(mandatory = True, doc = "The host profile's name."),
         "sysroot": attr.label(mandatory = True, providers = [WasmSysrootInfo], doc = "The profile's `wasm_sysroot`."),
-        "release_opt": attr.string(default = "z", doc = "rustc opt-level in release mode."),
+        "release_opt": attr.string(mandatory = True, doc = "rustc opt-level in release mode (the profile's `release_opt`)."),
         "wasm_features": attr.string_list(doc = "WebAssembly features beyond the target's defaults."),
         "component_model": attr.bool(doc = "Whether the profile's hosts run components."),
         "simd": attr.bool(doc = "Whether `--//platforms:simd` may add `simd128`."),

@@ -7,8 +7,9 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use wasmrust::postlink::binaryen;
 use wasmrust::postlink::optimize::{self, Level};
-use wasmrust::postlink::{binaryen, validate};
+use wasmrust::verify::validate;
 use wasmtime::{Config, Engine, Extern, Instance, Linker, Module, Store, Trap, Val, ValType};
 
 /// Engine fuel per call (wasmtime's own meter, a backstop under the module's

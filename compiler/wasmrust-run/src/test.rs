@@ -10,7 +10,7 @@
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use wasmrust::flags::{Target, module_features};
-use wasmrust::postlink::validate::{self, Kind};
+use wasmrust::verify::validate::{self, Kind};
 
 /// `wasmrust-test-flags` bits (crates/wasm-test).
 const SHOULD_PANIC: u32 = 1;

@@ -39,7 +39,8 @@ use wasm_encoder::{
     ValType,
 };
 use wasmrust::flags::{Mode, Target, WasmFeature, module_features};
-use wasmrust::postlink::{componentize, normalize, optimize, validate};
+use wasmrust::postlink::{componentize, normalize, optimize};
+use wasmrust::verify::validate;
 
 /// Functions in the generated module: 979 003 bytes, of which wasm-opt keeps
 /// 613 149 (4000 give 2.3 MB, but then `optimize` alone takes minutes).

@@ -464,7 +464,7 @@ impl BuildScript {
             if !wasm {
                 "1"
             } else if release {
-                "z"
+                crate::flags::DEFAULT_RELEASE_OPT_LEVEL
             } else {
                 "0"
             },

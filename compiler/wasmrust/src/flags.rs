@@ -193,17 +193,27 @@ pub enum Lever {
     OptimizeForSize,
 }
 
+impl Lever {
+    /// Every lever with the name `--lever-off` and `--//platforms:levers_off`
+    /// take (`toolchains/private/settings.bzl` lists the same names; a test
+    /// checks that they agree).
+    pub const ALL: [(&'static str, Lever); 4] = [
+        ("opt_level", Lever::OptLevel),
+        ("lto", Lever::Lto),
+        ("codegen_units", Lever::CodegenUnits),
+        ("optimize_for_size", Lever::OptimizeForSize),
+    ];
+}
+
 impl FromStr for Lever {
     type Err = anyhow::Error;
     fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "opt_level" => Ok(Lever::OptLevel),
-            "lto" => Ok(Lever::Lto),
-            "codegen_units" => Ok(Lever::CodegenUnits),
-            "optimize_for_size" => Ok(Lever::OptimizeForSize),
-            _ => bail!(
-                "unknown lever `{s}`; expected opt_level, lto, codegen_units or optimize_for_size"
-            ),
+        match Lever::ALL.iter().find(|(name, _)| *name == s) {
+            Some((_, lever)) => Ok(*lever),
+            None => {
+                let names: Vec<_> = Lever::ALL.iter().map(|(n, _)| *n).collect();
+                bail!("unknown lever `{s}`; expected one of: {}", names.join(", "))
+            }
         }
     }
 }
@@ -318,6 +328,10 @@ impl Memory {
 }
 
 /// rustc `-Copt-level` values.
+/// The release opt-level when a profile sets none (each profile in
+/// `platforms/profiles.bzl` sets its own; host crates take this one).
+pub const DEFAULT_RELEASE_OPT_LEVEL: &str = "z";
+
 pub const OPT_LEVELS: [&str; 6] = ["0", "1", "2", "3", "s", "z"];
 
 /// Everything one rustc invocation depends on. Paths are execroot-relative
@@ -688,6 +702,67 @@ pub fn expand_pwd(value: &str, pwd: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names a top-level Starlark assignment in `bzl` holds: the items of
+    /// `NAME = [...]` on one line, or the keys of a `NAME = {` dict (its lines
+    /// indented four spaces that start with a string).
+    fn starlark_names(bzl: &str, name: &str) -> Vec<String> {
+        let prefix = format!("{name} = ");
+        let quoted = |l: &str| -> Vec<String> {
+            l.split('"')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect()
+        };
+        let mut lines = bzl.lines().skip_while(|l| !l.starts_with(&prefix));
+        let first = lines.next().unwrap_or_else(|| panic!("no `{prefix}`"));
+        if first.ends_with(']') {
+            return quoted(first);
+        }
+        lines
+            .take_while(|l| !l.starts_with('}'))
+            .filter(|l| l.starts_with("    \""))
+            .filter_map(|l| quoted(l).into_iter().next())
+            .collect()
+    }
+
+    #[test]
+    fn starlark_and_rust_agree_on_names() {
+        // The lever names `--//platforms:levers_off` accepts (settings.bzl) are the driver's.
+        let settings = include_str!("../../../toolchains/private/settings.bzl");
+        let levers: Vec<&str> = Lever::ALL.iter().map(|(n, _)| *n).collect();
+        assert_eq!(starlark_names(settings, "LEVERS"), levers);
+        // Every profile's triple, release opt-level and features are ones the driver knows.
+        let profiles = include_str!("../../../platforms/profiles.bzl");
+        let mut triples = 0;
+        for line in profiles.lines().map(str::trim) {
+            let value = |key: &str| {
+                line.strip_prefix(key)
+                    .map(|v| v.trim_end_matches(',').trim_matches('"'))
+            };
+            if let Some(triple) = value("triple = ") {
+                triple.parse::<Target>().unwrap();
+                triples += 1;
+            }
+            if let Some(opt) = value("release_opt = ") {
+                assert!(
+                    OPT_LEVELS.contains(&opt),
+                    "profiles.bzl: release_opt `{opt}`"
+                );
+            }
+            if let Some(list) = line.strip_prefix("features = [") {
+                for f in list.split('"').skip(1).step_by(2) {
+                    f.parse::<WasmFeature>().unwrap();
+                }
+            }
+        }
+        assert_eq!(
+            triples,
+            starlark_names(profiles, "PROFILES").len(),
+            "one triple per profile"
+        );
+    }
 
     fn inv(kind: CrateKind, mode: Mode) -> Invocation {
         Invocation {

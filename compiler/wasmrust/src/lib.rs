@@ -7,9 +7,13 @@
 //! * [`rustc`] runs rustc with exactly those flags and a clean environment.
 //! * [`build_script`] runs a Cargo build script hermetically and records the
 //!   cfgs and environment it asks of rustc in a flags file.
-//! * [`postlink`] holds the post-link passes: validate, optimize, componentize
-//!   and normalise. Each reads a whole module, checks it, and writes its output
+//! * [`verify`] is the verifier a linked module must pass: valid, only its
+//!   profile's features and imports, only its functions' declared effects.
+//! * [`postlink`] holds the post-link passes: optimize, componentize and
+//!   normalise. Each reads a whole module, verifies it, and writes its output
 //!   atomically, so a failing pass never leaves a partial file behind.
+//! * `module` is the one model of a linked module (layout, call graph) that
+//!   the verifier, the size report and the diff share.
 //! * [`diff`] locates where two builds of a module differ (section, function,
 //!   demangled name), for reproducibility audits; [`size`] says where a
 //!   module's bytes go: sections, functions, retained sizes over the dominator
@@ -23,7 +27,9 @@ pub mod build_script;
 pub mod diff;
 pub mod flags;
 pub mod io;
+pub(crate) mod module;
 pub mod postlink;
 pub mod rustc;
 pub mod size;
+pub mod verify;
 pub mod worker;

@@ -12,7 +12,8 @@ use wasmrust::build_script::{self, BuildScript};
 use wasmrust::flags::{
     CrateKind, Invocation, Memory, Mode, Target, WasmFeature, expand_pwd, module_features,
 };
-use wasmrust::postlink::{componentize, normalize, optimize, validate};
+use wasmrust::postlink::{componentize, normalize, optimize};
+use wasmrust::verify::validate;
 use wasmrust::worker;
 
 #[derive(Parser)]
@@ -204,7 +205,7 @@ struct RustcArgs {
     #[arg(long)]
     out: String,
     /// The profile's release opt-level.
-    #[arg(long, default_value = "z")]
+    #[arg(long, default_value = wasmrust::flags::DEFAULT_RELEASE_OPT_LEVEL)]
     opt_level: String,
     /// Keep panic messages in release (`-Cpanic=abort`; default `immediate-abort`).
     #[arg(long)]

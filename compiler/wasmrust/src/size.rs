@@ -6,15 +6,14 @@
 //! self-contained HTML page with a treemap.
 
 mod compare;
-mod graph;
 mod html;
 
 pub use compare::{Delta, SizeDiff, render_diff, size_diff};
 pub use html::{render_diff_html, render_html};
 
-use crate::diff::layout;
+use crate::module::graph::{self, CallGraph, ROOT};
+use crate::module::layout::layout;
 use anyhow::{Result, bail};
-use graph::{CallGraph, ROOT};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::str::FromStr;

@@ -32,39 +32,10 @@
 
 use core::fmt;
 
-/// The custom section's name.
-pub const SECTION: &str = "wasmrust.effects";
-
-/// The format version byte that starts every record.
-pub const VERSION: u8 = 1;
-
-/// Prefix of the export names `#[effect]` gives functions that are not `#[export]`ed.
-pub const EXPORT_PREFIX: &str = "wasmrust.fx.";
-
-/// The effect names `#[effect(...)]` accepts, sorted.
-///
-/// | effect | the function may ... |
-/// |---|---|
-/// | `alloc` | allocate or free heap memory |
-/// | `atomic_read` | perform atomic loads or `wait` on shared memory |
-/// | `atomic_write` | perform atomic stores, RMWs or `notify` on shared memory |
-/// | `io` | call imports that perform I/O (WASI, host files, network, clocks) |
-/// | `js_call` | call into JavaScript imports |
-/// | `panic` | panic (trap) |
-/// | `spawn` | start threads |
-///
-/// ```
-/// assert!(wasm::effects::KNOWN.is_sorted());
-/// ```
-pub const KNOWN: &[&str] = &[
-    "alloc",
-    "atomic_read",
-    "atomic_write",
-    "io",
-    "js_call",
-    "panic",
-    "spawn",
-];
+// The format's constants and encoder live in `effects/format.rs`, which
+// `wasm-macros` compiles too (`#[effect]` writes what this module parses).
+mod format;
+pub use format::{EXPORT_PREFIX, KNOWN, SECTION, VERSION, encode_with};
 
 /// A malformed section, with the byte offset where parsing stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,24 +130,7 @@ pub fn parse(section: &[u8]) -> impl Iterator<Item = Result<Record<'_>, ParseErr
 /// ```
 #[cfg(feature = "alloc")]
 pub fn encode(symbol: &str, effects: &[&str], out: &mut alloc_crate::vec::Vec<u8>) {
-    fn leb(mut v: usize, out: &mut alloc_crate::vec::Vec<u8>) {
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            out.push(if v == 0 { byte } else { byte | 0x80 });
-            if v == 0 {
-                break;
-            }
-        }
-    }
-    out.push(VERSION);
-    leb(symbol.len(), out);
-    out.extend_from_slice(symbol.as_bytes());
-    leb(effects.len(), out);
-    for e in effects {
-        leb(e.len(), out);
-        out.extend_from_slice(e.as_bytes());
-    }
+    encode_with(symbol, effects, |bytes| out.extend_from_slice(bytes));
 }
 
 struct Reader<'a> {

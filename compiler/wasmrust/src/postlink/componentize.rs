@@ -1,7 +1,7 @@
 //! Core module + WIT world → component, with `wit-component`.
 
 use crate::io;
-use crate::postlink::validate::{self, Kind};
+use crate::verify::validate::{self, Kind};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use wasi_preview1_component_adapter_provider as adapters;

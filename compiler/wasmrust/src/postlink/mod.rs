@@ -6,7 +6,5 @@
 
 pub mod binaryen;
 pub mod componentize;
-pub mod effects;
 pub mod normalize;
 pub mod optimize;
-pub mod validate;

@@ -10,7 +10,7 @@
 
 use crate::flags::{Mode, WasmFeature};
 use crate::io;
-use crate::postlink::validate;
+use crate::verify::validate;
 use anyhow::{Result, bail};
 use std::path::Path;
 use wasm_encoder::Encode;
@@ -136,7 +136,7 @@ pub fn strip_custom_sections(bytes: &[u8], mode: Mode) -> Result<Vec<u8>> {
 /// `input`, writing `output`. With `features`, a core module must use only
 /// those WebAssembly features (the profile's), and with `host` only imports
 /// its hosts provide and only the effects its functions declare
-/// (`wasmrust.effects`, see `postlink::effects`), or normalizing fails.
+/// (`wasmrust.effects`, see `verify::effects`), or normalizing fails.
 pub fn normalize(
     input: &Path,
     output: &Path,
@@ -149,7 +149,7 @@ pub fn normalize(
     validate::validate(input, &bytes, features)?;
     if let Some(host) = host {
         validate::check_imports(input, &bytes, host)?;
-        crate::postlink::effects::enforce(input, &bytes, host)?;
+        crate::verify::effects::enforce(input, &bytes, host)?;
     }
     let out = strip_custom_sections(&bytes, mode)?;
     validate::validate(output, &out, features)?;

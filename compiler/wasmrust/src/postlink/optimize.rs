@@ -2,7 +2,7 @@
 
 use crate::flags::WasmFeature;
 use crate::io;
-use crate::postlink::validate::{self, Kind};
+use crate::verify::validate::{self, Kind};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use wasm_opt::{Feature, OptimizationOptions};
@@ -93,8 +93,8 @@ pub fn optimize(
     }
     let bytes = match host {
         Some(host) => {
-            crate::postlink::effects::enforce(input, &bytes, host)?;
-            crate::postlink::effects::strip(&bytes)?
+            crate::verify::effects::enforce(input, &bytes, host)?;
+            crate::verify::effects::strip(&bytes)?
         }
         None => bytes,
     };

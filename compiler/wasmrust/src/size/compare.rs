@@ -2,7 +2,7 @@
 //! and per function (by demangled name when the modules have names, else by
 //! index).
 
-use crate::diff::layout;
+use crate::module::layout::layout;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -106,7 +106,7 @@ pub fn size_diff(old: &[u8], new: &[u8]) -> Result<SizeDiff> {
     let lo = layout(old).context("the old file")?;
     let ln = layout(new).context("the new file")?;
     let by_name = !lo.names.is_empty() && !ln.names.is_empty();
-    let functions = |l: &crate::diff::Layout| {
+    let functions = |l: &crate::module::layout::Layout| {
         keyed(l.functions.iter().map(|f| {
             let name = if by_name {
                 l.names.get(&f.index).map(|n| strip_suffix(n).to_string())
@@ -119,11 +119,12 @@ pub fn size_diff(old: &[u8], new: &[u8]) -> Result<SizeDiff> {
             )
         }))
     };
-    let sections =
-        |l: &crate::diff::Layout| keyed(l.sections.iter().map(|(name, r)| (name.clone(), r.len())));
+    let sections = |l: &crate::module::layout::Layout| {
+        keyed(l.sections.iter().map(|(name, r)| (name.clone(), r.len())))
+    };
     let (section_deltas, _) = deltas(&sections(&lo), &sections(&ln));
     let (function_deltas, unchanged) = deltas(&functions(&lo), &functions(&ln));
-    let code = |l: &crate::diff::Layout| l.functions.iter().map(|f| f.body.len()).sum();
+    let code = |l: &crate::module::layout::Layout| l.functions.iter().map(|f| f.body.len()).sum();
     Ok(SizeDiff {
         old_total: old.len(),
         new_total: new.len(),

@@ -6,20 +6,10 @@ use syn::{
     Attribute, Error, Expr, ItemFn, Lit, LitStr, Meta, Result, Token, punctuated::Punctuated,
 };
 
-/// Accepted effect names; must equal `wasm::effects::KNOWN` (checked by a test).
-pub const KNOWN: &[&str] = &[
-    "alloc",
-    "atomic_read",
-    "atomic_write",
-    "io",
-    "js_call",
-    "panic",
-    "spawn",
-];
-/// Section name; must equal `wasm::effects::SECTION`.
-pub const SECTION: &str = "wasmrust.effects";
-/// Export-name prefix for functions that are not `#[export]`ed; must equal `wasm::effects::EXPORT_PREFIX`.
-pub const EXPORT_PREFIX: &str = "wasmrust.fx.";
+// The record format's names and encoder: the very file `wasm::effects` compiles.
+#[path = "../../../wasm/src/effects/format.rs"]
+mod format;
+use format::{EXPORT_PREFIX, KNOWN, SECTION};
 
 /// Parsed `#[effect(...)]` arguments.
 #[derive(Default)]
@@ -74,26 +64,11 @@ pub fn parse_args(attr: TokenStream) -> Result<EffectArgs> {
     Ok(args)
 }
 
-/// Encodes one record: `0x01, string(symbol), u32(n), n × string(effect)` (LEB128 lengths).
+/// Encodes one record (format in `wasm::effects`).
 pub fn encode_record(symbol: &str, effects: &[String]) -> Vec<u8> {
-    fn leb(mut v: usize, out: &mut Vec<u8>) {
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            out.push(if v == 0 { b } else { b | 0x80 });
-            if v == 0 {
-                return;
-            }
-        }
-    }
-    let mut out = vec![1];
-    leb(symbol.len(), &mut out);
-    out.extend_from_slice(symbol.as_bytes());
-    leb(effects.len(), &mut out);
-    for e in effects {
-        leb(e.len(), &mut out);
-        out.extend_from_slice(e.as_bytes());
-    }
+    let effects: Vec<&str> = effects.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    format::encode_with(symbol, &effects, |bytes| out.extend_from_slice(bytes));
     out
 }
 
@@ -194,9 +169,6 @@ mod tests {
         let rec = wasm::effects::parse(&bytes).next().unwrap().unwrap();
         assert_eq!(rec.symbol, "wasmrust.fx.load");
         assert!(rec.effects().eq(["alloc", "io"]));
-        assert_eq!(KNOWN, wasm::effects::KNOWN);
-        assert_eq!(SECTION, wasm::effects::SECTION);
-        assert_eq!(EXPORT_PREFIX, wasm::effects::EXPORT_PREFIX);
     }
 
     #[test]

@@ -1,14 +1,17 @@
 //! The effects check: every function with a `wasmrust.effects` record (what
 //! `#[wasm::effect(...)]` declares, format in `wasm::effects`) may do only
 //! what it declares. Its actual effects come from the call graph of the
-//! linked module: the imports it can reach and the instructions the reached
-//! functions contain. A function that does more fails the check, naming the
+//! linked module ([`crate::module::graph`], the graph the size report reads:
+//! direct calls, `ref.func`, and indirect calls through the table to every
+//! element-segment function): the imports it can reach and the instructions
+//! the reached functions contain. A function that does more fails the check, naming the
 //! function, the undeclared effect and one call path to its source.
 
-use crate::diff::layout;
+use crate::module::graph::{CallGraph, call_graph_with};
+use crate::module::layout::layout;
 use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use wasmparser::{ExternalKind, Operator, Parser, Payload, TypeRef};
+use wasmparser::{Operator, Parser, Payload};
 
 /// Where an effect comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,101 +84,34 @@ fn instruction_effect(op: &Operator<'_>) -> Option<&'static str> {
     }
 }
 
-struct Graph {
-    imports: Vec<(String, String)>,
-    /// Callees of each function (index includes imports); call_indirect adds every table entry.
-    calls: BTreeMap<u32, BTreeSet<u32>>,
-    /// Effects from each function's own instructions, with the instruction.
-    own: BTreeMap<u32, Vec<(&'static str, &'static str)>>,
-    exports: BTreeMap<String, u32>,
-    section: Option<Vec<u8>>,
-}
+/// What each function's own instructions do: `(effect, instruction)` pairs,
+/// first occurrence of each effect only.
+type OwnEffects = BTreeMap<u32, Vec<(&'static str, &'static str)>>;
 
-fn graph(bytes: &[u8]) -> Result<Graph> {
-    let mut g = Graph {
-        imports: Vec::new(),
-        calls: BTreeMap::new(),
-        own: BTreeMap::new(),
-        exports: BTreeMap::new(),
-        section: None,
-    };
-    let mut table_funcs = BTreeSet::new();
-    let mut indirect = Vec::new();
-    let mut next = 0u32;
-    for payload in Parser::new(0).parse_all(bytes) {
-        match payload? {
-            Payload::ImportSection(r) => {
-                for import in r.into_imports() {
-                    let import = import?;
-                    if matches!(import.ty, TypeRef::Func(_)) {
-                        g.imports
-                            .push((import.module.to_string(), import.name.to_string()));
-                    }
-                }
+/// The module's call graph ([`crate::module::graph`], the one the size report
+/// uses: direct calls, `ref.func`, indirect calls through the table to every
+/// element-segment function, exports and start) and each function's own
+/// effects, read in one pass.
+fn graph(bytes: &[u8]) -> Result<(CallGraph, OwnEffects)> {
+    let mut own = OwnEffects::new();
+    let g = call_graph_with(bytes, |f, op| {
+        if let Some(effect) = instruction_effect(op) {
+            let what = match effect {
+                "panic" => "unreachable",
+                "alloc" => "memory.grow",
+                "atomic_read" => "an atomic load or wait",
+                _ => "an atomic store, read-modify-write or notify",
+            };
+            let own = own.entry(f).or_default();
+            if !own.iter().any(|(e, _)| *e == effect) {
+                own.push((effect, what));
             }
-            Payload::ExportSection(r) => {
-                for e in r {
-                    let e = e?;
-                    if e.kind == ExternalKind::Func {
-                        g.exports.insert(e.name.to_string(), e.index);
-                    }
-                }
-            }
-            Payload::ElementSection(r) => {
-                for element in r {
-                    if let wasmparser::ElementItems::Functions(funcs) = element?.items {
-                        for f in funcs {
-                            table_funcs.insert(f?);
-                        }
-                    }
-                }
-            }
-            Payload::CodeSectionEntry(body) => {
-                let index = g.imports.len() as u32 + next;
-                next += 1;
-                let mut callees = BTreeSet::new();
-                let mut own = Vec::new();
-                let mut ops = body.get_operators_reader()?;
-                while !ops.eof() {
-                    let op = ops.read()?;
-                    match op {
-                        Operator::Call { function_index }
-                        | Operator::ReturnCall { function_index } => {
-                            callees.insert(function_index);
-                        }
-                        Operator::CallIndirect { .. } | Operator::ReturnCallIndirect { .. } => {
-                            indirect.push(index)
-                        }
-                        _ => {}
-                    }
-                    if let Some(effect) = instruction_effect(&op) {
-                        let what = match effect {
-                            "panic" => "unreachable",
-                            "alloc" => "memory.grow",
-                            "atomic_read" => "an atomic load or wait",
-                            _ => "an atomic store, read-modify-write or notify",
-                        };
-                        if !own.iter().any(|(e, _)| *e == effect) {
-                            own.push((effect, what));
-                        }
-                    }
-                }
-                g.calls.insert(index, callees);
-                g.own.insert(index, own);
-            }
-            Payload::CustomSection(c) if c.name() == wasm::effects::SECTION => {
-                g.section = Some(c.data().to_vec())
-            }
-            _ => {}
         }
-    }
-    for f in indirect {
-        g.calls
-            .entry(f)
-            .or_default()
-            .extend(table_funcs.iter().copied());
-    }
-    Ok(g)
+    })?
+    .context(
+        "a component has no effect records of its own: check its core module before componentizing",
+    )?;
+    Ok((g, own))
 }
 
 /// Checks the declared effects of `bytes` (see [`check`]) and fails with
@@ -183,7 +119,7 @@ fn graph(bytes: &[u8]) -> Result<Graph> {
 pub fn enforce(
     path: &std::path::Path,
     bytes: &[u8],
-    host: &crate::postlink::validate::Host<'_>,
+    host: &crate::verify::validate::Host<'_>,
 ) -> Result<()> {
     let violations = check(path, bytes, host.js_host)?;
     if violations.is_empty() {
@@ -210,8 +146,6 @@ pub fn strip(bytes: &[u8]) -> Result<Vec<u8>> {
         .map_err(|e| e.context("a component has no effect records of its own: strip its core modules before componentizing"))
 }
 
-/// Checks the declared effects of the module `bytes` (read from `path`).
-/// Returns the violations; no `wasmrust.effects` section means nothing to check.
 /// A function's name as the user wrote it: `#[effect]` exports functions that
 /// are not `#[export]`ed as `wasmrust.fx.<name>`, and that export name is also
 /// their symbol.
@@ -221,69 +155,76 @@ fn source_name(symbol: &str) -> &str {
         .unwrap_or(symbol)
 }
 
+/// Checks the declared effects of the module `bytes` (read from `path`).
+/// Returns the violations; no `wasmrust.effects` section means nothing to check.
 pub fn check(path: &std::path::Path, bytes: &[u8], js_host: bool) -> Result<Vec<Violation>> {
     // Most modules declare nothing: find the section before decoding any code.
-    let declares = Parser::new(0)
-        .parse_all(bytes)
-        .any(|p| matches!(p, Ok(Payload::CustomSection(c)) if c.name() == wasm::effects::SECTION));
-    if !declares {
-        return Ok(Vec::new());
-    }
-    let g = graph(bytes).with_context(|| format!("failed to read `{}`", path.display()))?;
-    let Some(section) = &g.section else {
+    let Some(section) = Parser::new(0).parse_all(bytes).find_map(|p| match p {
+        Ok(Payload::CustomSection(c)) if c.name() == wasm::effects::SECTION => Some(c.data()),
+        _ => None,
+    }) else {
         return Ok(Vec::new());
     };
+    let (g, own) = graph(bytes).with_context(|| format!("failed to read `{}`", path.display()))?;
     let names = layout(bytes)?.names;
-    let name_of = |f: u32| -> String {
+    let export_name = |f: u32| g.exports.get(&f).and_then(|names| names.first());
+    let name_of = |node: usize| -> String {
+        let Some(f) = g.function(node) else {
+            return "(an indirect call through the table)".to_string();
+        };
         match g.imports.get(f as usize) {
             Some((m, n)) => format!("{m}::{n}"),
             // Release modules have no names: an export name, else the index.
             None => names
                 .get(&f)
                 .map(|n| source_name(n).to_string())
-                .unwrap_or_else(|| {
-                    g.exports.iter().find(|(_, i)| **i == f).map_or_else(
-                        || format!("function {f}"),
-                        |(e, _)| format!("`{}`", source_name(e)),
-                    )
-                }),
+                .or_else(|| export_name(f).map(|e| format!("`{}`", source_name(e))))
+                .unwrap_or_else(|| format!("function {f}")),
         }
     };
     let mut violations = Vec::new();
     for record in wasm::effects::parse(section) {
         let record = record.map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
-        let Some(&start) = g.exports.get(record.symbol) else {
+        let Some((&export, _)) = g
+            .exports
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| n == record.symbol))
+        else {
             bail!(
                 "`{}`: `{}` declares effects but the module exports no function by that name",
                 path.display(),
                 record.symbol
             );
         };
+        let start = CallGraph::node(export);
         let declared: Vec<String> = record.effects().map(str::to_string).collect();
         // Breadth-first, so each reported path is a shortest one.
-        let mut parent: BTreeMap<u32, u32> = BTreeMap::new();
+        let mut parent: BTreeMap<usize, usize> = BTreeMap::new();
         let mut queue = VecDeque::from([start]);
         let mut seen = BTreeSet::from([start]);
         let mut reported = BTreeSet::new();
-        while let Some(f) = queue.pop_front() {
-            let sources: Vec<(&'static str, Source)> = match g.imports.get(f as usize) {
-                Some((m, n)) => import_effect(m, n, js_host)
-                    .map(|e| (e, Source::Import(format!("{m}::{n}"))))
-                    .into_iter()
-                    .collect(),
-                None => g
-                    .own
-                    .get(&f)
-                    .into_iter()
-                    .flatten()
-                    .map(|(e, what)| (*e, Source::Instruction(what)))
-                    .collect(),
+        while let Some(node) = queue.pop_front() {
+            let sources: Vec<(&'static str, Source)> = match g.function(node) {
+                // The table itself does nothing; its functions are its successors.
+                None => Vec::new(),
+                Some(f) => match g.imports.get(f as usize) {
+                    Some((m, n)) => import_effect(m, n, js_host)
+                        .map(|e| (e, Source::Import(format!("{m}::{n}"))))
+                        .into_iter()
+                        .collect(),
+                    None => own
+                        .get(&f)
+                        .into_iter()
+                        .flatten()
+                        .map(|(e, what)| (*e, Source::Instruction(what)))
+                        .collect(),
+                },
             };
             for (effect, source) in sources {
                 if declared.iter().any(|d| d == effect) || !reported.insert(effect) {
                     continue;
                 }
-                let mut chain = vec![f];
+                let mut chain = vec![node];
                 while let Some(p) = parent.get(chain.last().expect("non-empty")) {
                     chain.push(*p);
                 }
@@ -299,10 +240,10 @@ pub fn check(path: &std::path::Path, bytes: &[u8], js_host: bool) -> Result<Vec<
                     path,
                 });
             }
-            for &callee in g.calls.get(&f).into_iter().flatten() {
-                if seen.insert(callee) {
-                    parent.insert(callee, f);
-                    queue.push_back(callee);
+            for &next in &g.succ[node] {
+                if seen.insert(next) {
+                    parent.insert(next, node);
+                    queue.push_back(next);
                 }
             }
         }
@@ -315,9 +256,10 @@ mod tests {
     use super::*;
     use wasm_encoder::*;
 
-    /// `run` -> `helper` -> import `wasi_snapshot_preview1::fd_write`;
-    /// `grow` runs `memory.grow`; `pure` does nothing. Effects declared by `records`.
-    fn module(records: &[(&str, &[&str])]) -> Vec<u8> {
+    /// A module's type (`[] -> []`), import (function 0:
+    /// `wasi_snapshot_preview1::fd_write`) and function sections, with
+    /// `functions` functions of that type from index 1 on.
+    fn with_fd_write(functions: u32) -> Module {
         let mut m = Module::new();
         let mut types = TypeSection::new();
         types.ty().function([], []);
@@ -330,10 +272,17 @@ mod tests {
         );
         m.section(&imports);
         let mut funcs = FunctionSection::new();
-        for _ in 0..4 {
+        for _ in 0..functions {
             funcs.function(0);
         }
         m.section(&funcs);
+        m
+    }
+
+    /// `run` -> `helper` -> import `wasi_snapshot_preview1::fd_write`;
+    /// `grow` runs `memory.grow`; `pure` does nothing. Effects declared by `records`.
+    fn module(records: &[(&str, &[&str])]) -> Vec<u8> {
+        let mut m = with_fd_write(4);
         let mut mem = MemorySection::new();
         mem.memory(MemoryType {
             minimum: 1,
@@ -487,6 +436,100 @@ mod tests {
                 "`gone` declares effects but the module exports no function by that name"
             ),
             "{e}"
+        );
+    }
+
+    /// `via_ref` takes `helper`'s reference (`ref.func`), `via_table` calls
+    /// through a table whose element segment is written with expressions;
+    /// `helper` calls the WASI import. Both declare nothing.
+    fn indirect_module() -> Vec<u8> {
+        let mut m = with_fd_write(3);
+        let mut tables = TableSection::new();
+        tables.table(TableType {
+            element_type: RefType::FUNCREF,
+            minimum: 1,
+            maximum: None,
+            table64: false,
+            shared: false,
+        });
+        m.section(&tables);
+        let mut exports = ExportSection::new();
+        exports.export("via_ref", ExportKind::Func, 2);
+        exports.export("via_table", ExportKind::Func, 3);
+        m.section(&exports);
+        let mut elements = ElementSection::new();
+        elements.active(
+            Some(0),
+            &ConstExpr::i32_const(0),
+            Elements::Expressions(RefType::FUNCREF, [ConstExpr::ref_func(1)].as_slice().into()),
+        );
+        m.section(&elements);
+        let mut code = CodeSection::new();
+        let mut helper = Function::new([]);
+        helper.instructions().call(0).end();
+        code.function(&helper);
+        let mut via_ref = Function::new([]);
+        via_ref.instructions().ref_func(1).drop().end();
+        code.function(&via_ref);
+        let mut via_table = Function::new([]);
+        via_table
+            .instructions()
+            .i32_const(0)
+            .call_indirect(0, 0)
+            .end();
+        code.function(&via_table);
+        m.section(&code);
+        let mut section = Vec::new();
+        wasm::effects::encode("via_ref", &[], &mut section);
+        wasm::effects::encode("via_table", &[], &mut section);
+        m.section(&CustomSection {
+            name: wasm::effects::SECTION.into(),
+            data: section.into(),
+        });
+        let bytes = m.finish();
+        wasmparser::Validator::new().validate_all(&bytes).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn paths_through_ref_func_and_the_table_are_caught() {
+        // The same graph as the size report: a reference taken with `ref.func`
+        // may be called (by the host, or after `table.set`), and the table
+        // reaches functions of segments written as expressions too.
+        let v = check(std::path::Path::new("m.wasm"), &indirect_module(), false).unwrap();
+        let paths: Vec<(&str, &str, Vec<&str>)> = v
+            .iter()
+            .map(|v| {
+                (
+                    v.symbol.as_str(),
+                    v.effect,
+                    v.path.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                (
+                    "via_ref",
+                    "io",
+                    vec![
+                        "`via_ref`",
+                        "function 1",
+                        "wasi_snapshot_preview1::fd_write"
+                    ]
+                ),
+                (
+                    "via_table",
+                    "io",
+                    vec![
+                        "`via_table`",
+                        "(an indirect call through the table)",
+                        "function 1",
+                        "wasi_snapshot_preview1::fd_write"
+                    ]
+                ),
+            ]
         );
     }
 

@@ -13,6 +13,10 @@
 //! A node dominates another when every path from the root to the other goes
 //! through it: removing it would remove the other. A function's retained size
 //! is its own size plus that of everything it dominates.
+//!
+//! This one graph serves the size report (retained sizes, what keeps a
+//! function alive) and the effects check (what a function can reach), so the
+//! two never disagree about an edge.
 
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,6 +28,8 @@ pub(crate) const ROOT: usize = 0;
 pub(crate) struct CallGraph {
     /// Successors of every node, sorted.
     pub(crate) succ: Vec<Vec<usize>>,
+    /// The imported functions' `(module, name)`, in index order.
+    pub(crate) imports: Vec<(String, String)>,
     /// Export names of each function, in file order.
     pub(crate) exports: BTreeMap<u32, Vec<String>>,
     /// The start function.
@@ -49,10 +55,20 @@ impl CallGraph {
 
 /// Reads the call graph of a core module; `None` for a component.
 pub(crate) fn call_graph(bytes: &[u8]) -> Result<Option<CallGraph>> {
+    call_graph_with(bytes, |_, _| {})
+}
+
+/// [`call_graph`], also handing every instruction of every function body to
+/// `visit` with the function's index (imports included), in one pass over the
+/// code.
+pub(crate) fn call_graph_with(
+    bytes: &[u8],
+    mut visit: impl FnMut(u32, &Operator<'_>),
+) -> Result<Option<CallGraph>> {
     if Parser::is_component(bytes) {
         return Ok(None);
     }
-    let mut imported = 0u32;
+    let mut imports = Vec::new();
     let mut defined = 0u32;
     let mut bodies: Vec<(BTreeSet<u32>, bool)> = Vec::new();
     let mut table_funcs = BTreeSet::new();
@@ -64,8 +80,11 @@ pub(crate) fn call_graph(bytes: &[u8]) -> Result<Option<CallGraph>> {
         match payload? {
             Payload::ImportSection(reader) => {
                 for import in reader.into_imports() {
-                    match import?.ty {
-                        TypeRef::Func(_) => imported += 1,
+                    let import = import?;
+                    match import.ty {
+                        TypeRef::Func(_) => {
+                            imports.push((import.module.to_string(), import.name.to_string()))
+                        }
                         TypeRef::Table(_) => table_is_root = true,
                         _ => {}
                     }
@@ -126,10 +145,13 @@ pub(crate) fn call_graph(bytes: &[u8]) -> Result<Option<CallGraph>> {
                 }
             }
             Payload::CodeSectionEntry(body) => {
+                let index = imports.len() as u32 + bodies.len() as u32;
                 let mut calls = BTreeSet::new();
                 let mut indirect = false;
                 for op in body.get_operators_reader()? {
-                    match op? {
+                    let op = op?;
+                    visit(index, &op);
+                    match op {
                         Operator::Call { function_index }
                         | Operator::ReturnCall { function_index }
                         | Operator::RefFunc { function_index } => {
@@ -146,6 +168,7 @@ pub(crate) fn call_graph(bytes: &[u8]) -> Result<Option<CallGraph>> {
             _ => {}
         }
     }
+    let imported = imports.len() as u32;
     let functions = imported + defined.max(bodies.len() as u32);
     let table = functions as usize + 1;
     let valid = |f: &u32| *f < functions;
@@ -176,6 +199,7 @@ pub(crate) fn call_graph(bytes: &[u8]) -> Result<Option<CallGraph>> {
         .collect();
     Ok(Some(CallGraph {
         succ,
+        imports,
         exports,
         start,
     }))
