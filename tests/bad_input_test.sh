@@ -57,15 +57,29 @@ sed -i 's/reverse-words: func(input: string) -> string;/reverse-words: func(inpu
 build_fails malformed_wit "//app:component" "failed to parse WIT at" "app/wit/demo.wit:12:43" "expected a type, found ';'"
 cp "$SCRATCH/bad/demo.wit.orig" "$W/app/wit/demo.wit"
 
-# 2b. A misnamed canonical-ABI post-return export (`cabi_post_...#reverse-word`, one
-#     letter short): wit-component would ignore it and every string `reverse-words`
-#     returns would leak; componentize names it and the export it was meant for.
+# 2b. A hand-written canonical-ABI post-return export with a misnamed function
+#     (`cabi_post_...#reverse-word`, one letter short) beside the generated ones:
+#     wit-component would ignore it, and had it been the real hook every string
+#     `reverse-words` returns would leak; componentize names it and the export it
+#     was meant for.
 cp "$W/app/src/lib.rs" "$SCRATCH/bad/lib.rs.orig"
-sed -i 's/#\[wit_post_return("wasmrust:demo\/text@0.1.0", "reverse-words")\]/#[wit_post_return("wasmrust:demo\/text@0.1.0", "reverse-word")]/' "$W/app/src/lib.rs"
+cat >>"$W/app/src/lib.rs" <<'RUST'
+#[unsafe(export_name = "cabi_post_wasmrust:demo/text@0.1.0#reverse-word")]
+extern "C" fn reverse_words_post(_ret: *mut u8) {}
+RUST
 build_fails misnamed_post_return "//app:component" \
   "exports the canonical-ABI post-return function \`cabi_post_wasmrust:demo/text@0.1.0#reverse-word\`, but no function \`wasmrust:demo/text@0.1.0#reverse-word\`" \
   "did you mean \`cabi_post_wasmrust:demo/text@0.1.0#reverse-words\`"
 cp "$SCRATCH/bad/lib.rs.orig" "$W/app/src/lib.rs"
+
+# 2b'. A hand-written export whose core signature is not the canonical ABI's lowering
+#      of its WIT function, and the world's other functions missing: componentize
+#      names each WIT function with its line, both signatures and the Rust symbol.
+build_fails canonical_abi_mismatch "//tests/gates:abi_mismatch" \
+  "does not implement its WIT world's canonical ABI (5 problems)" \
+  "the WIT function \`wasmrust:demo/numbers@0.1.0#primes-below\` (app/wit/demo.wit:32:5) is exported as \`wasmrust:demo/numbers@0.1.0#primes-below\` with the core signature (i64) -> i32, but the canonical ABI lowers it to (i32) -> i32 (Rust symbol" \
+  "the WIT function \`wasmrust:demo/text@0.1.0#stats\` (app/wit/demo.wit:14:5) must be exported" \
+  "Generate the exports with \`wasm_rust_wit_bindings\`"
 
 # 2c. A .wasm file as a component's module: the rule says it takes a wasm_rust_binary
 #     (at analysis, before anything is built).

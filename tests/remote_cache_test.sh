@@ -188,8 +188,10 @@ PY
 fi
 
 stop_nginx_cache "$D"
-# A new output base, so nothing is in Bazel's local caches either.
-if ! bazel_in "$A" "$D/root-c" build //app:component --config=release "$CACHE" >"$D/down.log" 2>&1; then
+# A new output base, so nothing is in Bazel's local caches either. The
+# embedded test module: a cold chain of every action kind up to a linked,
+# optimized module (sysroot, crates, link, wasm-opt), without the std build.
+if ! bazel_in "$A" "$D/root-c" build //app:numbers_test_embedded --config=release "$CACHE" >"$D/down.log" 2>&1; then
   fail remote_cache_server_down_builds_locally "the build failed with the cache down" "$(tail -20 "$D/down.log")"
 else
   pass "remote_cache_server_down_builds_locally ($(processes "$D/down.log"))"

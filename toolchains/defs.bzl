@@ -1,10 +1,11 @@
 """WasmRust's public Bazel API: load everything from here.
 
-    load("//toolchains:defs.bzl", "wasm_rust_library", "wasm_rust_binary", "wasm_component", "wasm_test")
+    load("//toolchains:defs.bzl", "wasm_rust_library", "wasm_rust_binary", "wasm_rust_wit_bindings", "wasm_component", "wasm_test")
 
 Implementation lives in toolchains/private/ and may change freely.
 """
 
+load("//toolchains/private:bindgen.bzl", _wasm_rust_wit_bindings = "wasm_rust_wit_bindings")
 load("//toolchains/private:component.bzl", _wasm_component = "wasm_component")
 load(
     "//toolchains/private:providers.bzl",
@@ -24,6 +25,7 @@ load("//toolchains/private:test.bzl", _wasm_test = "wasm_test")
 wasm_rust_library = _wasm_rust_library
 wasm_rust_binary = _wasm_rust_binary
 wasm_rust_proc_macro = _wasm_rust_proc_macro
+wasm_rust_wit_bindings = _wasm_rust_wit_bindings
 wasm_component = _wasm_component
 wasm_test = _wasm_test
 

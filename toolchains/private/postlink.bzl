@@ -95,13 +95,32 @@ def componentize(ctx, tools, module, wit_files, world, out):
     """
     extra = [module.path]
     if wit_files:
-        dirs = {f.dirname: True for f in wit_files if "/deps/" not in f.path}
-        if len(dirs) != 1:
-            fail("{}: the `wit` files must be in one directory (plus its deps/), found: {}".format(ctx.label, ", ".join(sorted(dirs.keys()))))
-        extra += ["--wit", dirs.keys()[0]]
-        if world:
-            extra += ["--world", world]
+        extra += _wit_args(ctx, wit_files, world)
     return _run(ctx, tools, "componentize", extra, [module] + wit_files, out, "Componentizing")
+
+def _wit_args(ctx, wit_files, world):
+    """`--wit DIR [--world W]`: the package directory of `wit_files` (plus its deps/)."""
+    dirs = {f.dirname: True for f in wit_files if "/deps/" not in f.path}
+    if len(dirs) != 1:
+        fail("{}: the `wit` files must be in one directory (plus its deps/), found: {}".format(ctx.label, ", ".join(sorted(dirs.keys())) or "none"))
+    return ["--wit", dirs.keys()[0]] + (["--world", world] if world else [])
+
+def bindgen(ctx, tools, wit_files, world, crate_name, out):
+    """`wasmrust bindgen`: the Rust bindings crate of a WIT world, as one source file.
+
+    Args:
+      ctx: the rule context.
+      tools: `tool_context(ctx)`.
+      wit_files: the WIT Files (one directory plus its deps/).
+      world: the world, or None for the package's only world.
+      crate_name: the name the crate is compiled under (its `export!` macro names it).
+      out: the `.rs` File.
+
+    Returns:
+      `out`.
+    """
+    extra = _wit_args(ctx, wit_files, world) + ["--crate-name", crate_name]
+    return _run(ctx, tools, "bindgen", extra, wit_files, out, "Generating Rust bindings for")
 
 def size_report(ctx, tools, wasm, out_text, out_json, out_html = None):
     """Registers `wasmrust size`, the size report of a module.

@@ -23,6 +23,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bindgen;
 pub mod build_script;
 pub mod diff;
 pub mod flags;

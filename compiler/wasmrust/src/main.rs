@@ -110,6 +110,25 @@ enum Command {
         #[arg(long, requires = "wit")]
         world: Option<String>,
     },
+    /// Generate the Rust bindings crate of a WIT world: types, `Guest` traits, the
+    /// canonical-ABI glue and an `export!` macro, as one source file.
+    #[command(
+        after_help = "Example:\n  wasmrust bindgen --wit app/wit --world demo --crate-name demo_bindings -o bindings.rs"
+    )]
+    Bindgen {
+        /// A `.wit` file or directory (with `deps/`) holding the world.
+        #[arg(long)]
+        wit: PathBuf,
+        /// The world's name (optional when the package has one world).
+        #[arg(long)]
+        world: Option<String>,
+        /// The name the bindings crate is compiled under (its `export!` macro names it).
+        #[arg(long)]
+        crate_name: String,
+        /// Output path.
+        #[arg(short)]
+        o: PathBuf,
+    },
     /// Show where two builds of a module or component differ: the first differing byte's
     /// section and function (demangled name), and the sections whose sizes differ.
     /// Exit status 0 when identical, 1 when they differ.
@@ -472,6 +491,18 @@ fn run(cli: Cli) -> Result<()> {
                 name: world.as_deref(),
             });
             componentize::componentize(&input, &o, world.as_ref())
+        }
+        Command::Bindgen {
+            wit,
+            world,
+            crate_name,
+            o,
+        } => {
+            let world = componentize::World {
+                path: &wit,
+                name: world.as_deref(),
+            };
+            wasmrust::bindgen::bindgen(&world, &crate_name, &o)
         }
         Command::Size {
             input,

@@ -30,9 +30,23 @@ pub fn resolve_world(world: &World<'_>) -> Result<(Resolve, wit_parser::WorldId)
             resolve.render_error(&e)
         ),
     };
-    let id = resolve
-        .select_world(&[pkg], world.name)
-        .with_context(|| format!("failed to select the world in `{}`", world.path.display()))?;
+    let id = resolve.select_world(&[pkg], world.name).map_err(|e| {
+        let worlds: Vec<String> = resolve.packages[pkg]
+            .worlds
+            .keys()
+            .map(|w| format!("`{w}`"))
+            .collect();
+        let worlds = if worlds.is_empty() {
+            "none".to_owned()
+        } else {
+            worlds.join(", ")
+        };
+        e.context(format!(
+            "failed to select the world in `{}`; the worlds of package `{}` are: {worlds}",
+            world.path.display(),
+            resolve.packages[pkg].name
+        ))
+    })?;
     Ok((resolve, id))
 }
 
@@ -51,6 +65,7 @@ pub fn componentize(input: &Path, output: &Path, world: Option<&World<'_>>) -> R
     check_post_returns(input, &bytes)?;
     if let Some(world) = world {
         let (resolve, id) = resolve_world(world)?;
+        crate::verify::abi::check(input, &bytes, &resolve, id)?;
         wit_component::embed_component_metadata(&mut bytes, &resolve, id, StringEncoding::UTF8)
             .context("failed to embed the world's type information")?;
     }
@@ -94,7 +109,7 @@ pub fn externref_world() -> Result<(Resolve, wit_parser::WorldId)> {
 
 /// The prefix of a canonical-ABI post-return export: `cabi_post_NAME` frees
 /// what the export `NAME` returned, after the host has copied it out.
-const POST_RETURN: &str = "cabi_post_";
+pub(crate) const POST_RETURN: &str = "cabi_post_";
 
 /// Fails when the module exports a post-return function `cabi_post_NAME`
 /// but no function `NAME`: wit-component ignores exports it cannot place, so
