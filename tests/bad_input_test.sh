@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bad input gives a clear error and a non-zero exit, never a corrupted output:
-# a Rust compile error, a malformed WIT file, a module too big for its
+# a Rust compile error, a malformed WIT file, a world the WIT does not have, a module too big for its
 # profile's memory, a component for a profile without the Component Model,
 # threads or SIMD on a profile without them, a WASI import in a browser module, a
 # function doing more than its declared effects, a dropped #[linear] value,
@@ -56,6 +56,14 @@ cp "$W/app/wit/demo.wit" "$SCRATCH/bad/demo.wit.orig"
 sed -i 's/reverse-words: func(input: string) -> string;/reverse-words: func(input: string) -> ;/' "$W/app/wit/demo.wit"
 build_fails malformed_wit "//app:component" "failed to parse WIT at" "app/wit/demo.wit:12:43" "expected a type, found ';'"
 cp "$SCRATCH/bad/demo.wit.orig" "$W/app/wit/demo.wit"
+
+# 2a. A world that is not in the WIT package (a typo in BUILD): the generator
+#     names the package's worlds.
+cp "$W/app/BUILD.bazel" "$SCRATCH/bad/BUILD.orig"
+sed -i '0,/world = "demo"/s//world = "dmeo"/' "$W/app/BUILD.bazel"
+build_fails missing_world "//app:demo_bindings" \
+  "failed to select the world in \`app/wit" "the worlds of package \`wasmrust:demo@0.1.0\` are: \`demo\`" "dmeo"
+cp "$SCRATCH/bad/BUILD.orig" "$W/app/BUILD.bazel"
 
 # 2b. A hand-written canonical-ABI post-return export with a misnamed function
 #     (`cabi_post_...#reverse-word`, one letter short) beside the generated ones:

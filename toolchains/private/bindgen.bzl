@@ -44,6 +44,9 @@ def wasm_rust_wit_bindings(name, wit, world = None, crate_name = None, **kwargs)
       world: the world; optional when the package has one.
       crate_name: the crate name; defaults to `name` with `-` replaced by `_`.
       **kwargs: passed on to `wasm_rust_library` (`visibility`, `profile`, `tags`, ...).
+        `target_compatible_with` defaults to the profiles with `std` (the
+        generated code and its runtime use `alloc` and `std`; the embedded
+        profile has neither, so `bazel build //... --config=embedded` skips it).
     """
     crate = crate_name or name.replace("-", "_")
     _wit_rust_source(
@@ -54,6 +57,7 @@ def wasm_rust_wit_bindings(name, wit, world = None, crate_name = None, **kwargs)
         visibility = ["//visibility:private"],
         tags = kwargs.get("tags"),
     )
+    kwargs.setdefault("target_compatible_with", [Label("//platforms:std")])
     wasm_rust_library(
         name = name,
         srcs = [":" + name + "_rs"],

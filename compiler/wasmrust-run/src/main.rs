@@ -12,19 +12,33 @@
 //! Use `-` as INTERFACE for a function the world exports directly, and
 //! `trap` as EXPECTED for a call that must trap (the next call then gets a
 //! fresh instance, as a trapped instance cannot be entered again).
+//! Resources are named handles: `let NAME = INTERFACE CALL` keeps the `own`
+//! handle a call returns (a constructor, a static function), `$NAME` passes it
+//! as an `own` or `borrow` argument, and `drop NAME` drops it (the
+//! component's destructor runs):
+//!
+//! ```text
+//! let key = wasmrust:resources/crypto@0.1.0 [constructor]key-pair("ed25519")
+//! wasmrust:resources/crypto@0.1.0 [method]key-pair.algorithm($key) == "ed25519"
+//! drop key
+//! ```
+//!
+//! The components may import `wasmrust:test-host/host` ([`test_host`]) and
+//! WASI 0.2; their stdout is captured for `host.stdout-text`.
 //! `test MODULE --runtime wasmtime|wasmi` runs a `wasm_test` module's tests.
 //! `invoke COMPONENT INTERFACE CALL` prints one call's result; `run COMPONENT
 //! ARGS...` runs a command component (`wasi:cli/run`) with stdio inherited.
 
 mod externref;
 mod test;
+mod test_host;
 mod threads;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use wasm_wave::untyped::UntypedFuncCall;
-use wasmtime::component::{Component, Instance, Linker, ResourceTable, Val};
+use wasmtime::component::{Component, Instance, Linker, ResourceAny, ResourceTable, Val};
 use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
@@ -69,6 +83,7 @@ struct Host {
     wasi: WasiCtx,
     table: ResourceTable,
     refs: externref::ExternRefTable,
+    test_host: test_host::State,
 }
 
 impl Host {
@@ -77,6 +92,7 @@ impl Host {
             wasi,
             table: ResourceTable::new(),
             refs: externref::ExternRefTable::default(),
+            test_host: test_host::State::default(),
         }
     }
 }
@@ -93,6 +109,8 @@ impl WasiView for Host {
 struct Runner {
     store: Store<Host>,
     instance: Instance,
+    /// The resource handles `let` lines named.
+    handles: BTreeMap<String, ResourceAny>,
 }
 
 /// Runs the command component at `path`; returns whether `run` succeeded.
@@ -128,19 +146,30 @@ fn load(path: &Path) -> Result<(Engine, Component, Linker<Host>)> {
     let mut linker = Linker::<Host>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     externref::add_to_linker(&mut linker, |h| &mut h.refs)?;
+    test_host::add_to_linker(&mut linker, |h| (&mut h.table, &mut h.test_host))?;
     Ok((engine, component, linker))
 }
 
 impl Runner {
     fn new(path: &Path) -> Result<Self> {
         let (engine, component, linker) = load(path)?;
-        let wasi = WasiCtx::builder().inherit_stderr().build();
-        let mut store = Store::new(&engine, Host::new(wasi));
+        let stdout = wasmtime_wasi::p2::pipe::MemoryOutputPipe::new(1 << 20);
+        let wasi = WasiCtx::builder()
+            .inherit_stderr()
+            .stdout(stdout.clone())
+            .build();
+        let mut host = Host::new(wasi);
+        host.test_host.stdout = Some(stdout);
+        let mut store = Store::new(&engine, host);
         let instance = linker
             .instantiate(&mut store, &component)
             .map_err(anyhow::Error::from)
             .with_context(|| format!("failed to instantiate `{}`", path.display()))?;
-        Ok(Runner { store, instance })
+        Ok(Runner {
+            store,
+            instance,
+            handles: BTreeMap::new(),
+        })
     }
 
     /// Calls `interface`'s function as `call` says; returns its results.
@@ -149,9 +178,7 @@ impl Runner {
         interface: &str,
         call: &str,
     ) -> Result<(Vec<Val>, Vec<wasmtime::component::Type>)> {
-        let parsed =
-            UntypedFuncCall::parse(call).map_err(|e| anyhow!("cannot parse call `{call}`: {e}"))?;
-        let name = parsed.name().to_string();
+        let (name, args) = split_call(call)?;
         let parent = if interface == "-" {
             None
         } else {
@@ -163,7 +190,7 @@ impl Runner {
         };
         let index = self
             .instance
-            .get_export_index(&mut self.store, parent.as_ref(), &name)
+            .get_export_index(&mut self.store, parent.as_ref(), name)
             .ok_or_else(|| anyhow!("`{interface}` exports no function `{name}`"))?;
         let func = self
             .instance
@@ -172,13 +199,103 @@ impl Runner {
         let ty = func.ty(&self.store);
         let param_types: Vec<_> = ty.params().map(|(_, t)| t).collect();
         let result_types: Vec<_> = ty.results().collect();
-        let params: Vec<Val> = parsed
-            .to_wasm_params(&param_types)
-            .map_err(|e| anyhow!("arguments of `{call}` do not match the signature: {e}"))?;
+        if args.len() != param_types.len() {
+            bail!(
+                "`{call}` passes {} arguments, but `{name}` takes {}",
+                args.len(),
+                param_types.len()
+            );
+        }
+        let params = args
+            .iter()
+            .zip(&param_types)
+            .map(|(arg, ty)| self.arg(arg, ty))
+            .collect::<Result<Vec<Val>>>()
+            .with_context(|| format!("arguments of `{call}` do not match the signature"))?;
         let mut results = vec![Val::Bool(false); result_types.len()];
         func.call(&mut self.store, &params, &mut results)?;
         Ok((results, result_types))
     }
+}
+
+impl Runner {
+    /// One argument: `$NAME` for a handle, else a WAVE value of type `ty`.
+    fn arg(&self, arg: &str, ty: &wasmtime::component::Type) -> Result<Val> {
+        match arg.strip_prefix('$') {
+            Some(handle) => self
+                .handles
+                .get(handle)
+                .map(|r| Val::Resource(*r))
+                .ok_or_else(|| anyhow!("no handle `{handle}`: name it with a `let` line first")),
+            None => wasm_wave::from_str(ty, arg).map_err(|e| anyhow!("`{arg}`: {e}")),
+        }
+    }
+
+    /// `let NAME = INTERFACE CALL`: keeps the handle CALL returns as NAME.
+    fn bind(&mut self, name: &str, interface: &str, call: &str) -> Result<()> {
+        let (got, _) = self.call(interface, call)?;
+        let [Val::Resource(handle)] = got.as_slice() else {
+            bail!(
+                "`let` takes a call that returns one resource, got {}",
+                show(&got)?
+            )
+        };
+        self.handles.insert(name.to_owned(), *handle);
+        Ok(())
+    }
+
+    /// `drop NAME`: drops the handle (the owner's destructor runs).
+    fn drop_handle(&mut self, name: &str) -> Result<()> {
+        let handle = self
+            .handles
+            .remove(name)
+            .ok_or_else(|| anyhow!("no handle `{name}` to drop"))?;
+        handle
+            .resource_drop(&mut self.store)
+            .map_err(anyhow::Error::from)
+    }
+}
+
+/// `NAME(ARG, ...)`: the function name and its arguments' text, split at the
+/// top-level commas (not those inside brackets, strings or chars).
+fn split_call(call: &str) -> Result<(&str, Vec<&str>)> {
+    let malformed = || anyhow!("cannot parse call `{call}`: expected `NAME(ARG, ...)`");
+    let open = call.find('(').ok_or_else(malformed)?;
+    let inner = call[open + 1..].strip_suffix(')').ok_or_else(malformed)?;
+    let (mut args, mut depth, mut start) = (Vec::new(), 0usize, 0);
+    let mut quote: Option<char> = None;
+    let mut chars = inner.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth = depth.checked_sub(1).ok_or_else(malformed)?,
+            (None, ',') if depth == 0 => {
+                args.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if quote.is_some() || depth != 0 {
+        return Err(malformed());
+    }
+    let last = inner[start..].trim();
+    if !last.is_empty() || !args.is_empty() {
+        args.push(last);
+    }
+    Ok((call[..open].trim(), args))
+}
+
+/// `text` split at the first `sep`, or an error that a line has the form `form`.
+fn split_once<'a>(text: &'a str, sep: &str, form: &str) -> Result<(&'a str, &'a str)> {
+    text.split_once(sep)
+        .ok_or_else(|| anyhow!("expected `{form}`"))
 }
 
 fn show(vals: &[Val]) -> Result<String> {
@@ -232,12 +349,18 @@ fn check(component: &Path, spec: &Path) -> Result<bool> {
     let mut failures = Vec::new();
     for (line, case) in &cases {
         let outcome = (|| -> Result<()> {
-            let (interface, rest) = case
-                .split_once(' ')
-                .ok_or_else(|| anyhow!("expected `INTERFACE CALL == EXPECTED`"))?;
-            let (call, expected) = rest
-                .split_once(" == ")
-                .ok_or_else(|| anyhow!("expected `INTERFACE CALL == EXPECTED`"))?;
+            if let Some(name) = case.strip_prefix("drop ") {
+                return runner.drop_handle(name.trim());
+            }
+            if let Some(binding) = case.strip_prefix("let ") {
+                const FORM: &str = "let NAME = INTERFACE CALL";
+                let (name, rest) = split_once(binding, " = ", FORM)?;
+                let (interface, call) = split_once(rest, " ", FORM)?;
+                return runner.bind(name.trim(), interface, call.trim());
+            }
+            const FORM: &str = "INTERFACE CALL == EXPECTED";
+            let (interface, rest) = split_once(case, " ", FORM)?;
+            let (call, expected) = split_once(rest, " == ", FORM)?;
             if std::mem::take(&mut trapped) {
                 runner = Runner::new(component)?;
             }
@@ -322,4 +445,24 @@ fn main() -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_call;
+
+    #[test]
+    fn split_call_keeps_nested_commas_and_quotes() {
+        let (name, args) =
+            split_call(r#"[method]k.sign($key, [1, 2], "a, \"b\")", ',', {x: (1, 2)})"#).unwrap();
+        assert_eq!(name, "[method]k.sign");
+        assert_eq!(
+            args,
+            ["$key", "[1, 2]", r#""a, \"b\")""#, "','", "{x: (1, 2)}"]
+        );
+        assert_eq!(split_call("live-keys()").unwrap(), ("live-keys", vec![]));
+        for bad in ["f(", "f", "f([1, 2)", r#"f("x)"#] {
+            assert!(split_call(bad).is_err(), "{bad}");
+        }
+    }
 }
