@@ -21,7 +21,8 @@ def bindgen_test(name, wit, world, srcs, expect):
         name = name + "_core",
         srcs = srcs,
         kind = "reactor",
-        target_compatible_with = ["//platforms:std"],
+        # The component's profile, whatever `--config` says: the world may import WASI.
+        profile = "wasmtime",
         deps = [":" + name + "_bindings"],
     )
     wasm_component(

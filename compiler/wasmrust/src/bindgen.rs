@@ -54,7 +54,8 @@ pub fn generate(world: &World<'_>, crate_name: &str) -> Result<String> {
     // wit-bindgen writes for a module, not a crate root: at the root, its
     // `pub use` of a `#[macro_export]`ed macro (a world's own functions) would
     // define the macro twice. So the code sits in `mod bindings`, re-exported.
-    let mut out = String::from("mod bindings {\n");
+    // A world's own functions leave their `pub use` of the export macro unused.
+    let mut out = String::from("#[allow(unused_imports)]\nmod bindings {\n");
     for (name, contents) in files.iter() {
         let text = std::str::from_utf8(contents)
             .with_context(|| format!("wit-bindgen wrote `{name}` that is not UTF-8"))?;
