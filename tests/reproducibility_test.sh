@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Bit-reproducibility, through the audit (tools/audit.py): //app:component
-# --config=release built twice from fresh copies that differ in checkout
+# Bit-reproducibility, through the audit (tools/audit.py): //app:component and
+# the composition //tests/bindgen:resources_composed (bindings, two components,
+# wasm-compose) --config=release built twice from fresh copies that differ in checkout
 # path, output base, TZ, LANG/LC_ALL, umask, HOME/USER, -j2/-j1, disk cache
 # off/on and the actions' clock (libfaketime) gives byte-identical outputs
 # for every action (sysroot .rlibs, proc-macro .so, every .wasm). In the same
@@ -12,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 
 out=$SCRATCH/audit.txt
 json=$SCRATCH/audit.json
-WASMRUST_AUDIT_TMP=$SCRATCH/audit python3 "$ROOT/tools/audit.py" check //app:component //tests/audit:stamped \
+WASMRUST_AUDIT_TMP=$SCRATCH/audit python3 "$ROOT/tools/audit.py" check //app:component //tests/bindgen:resources_composed //tests/audit:stamped \
   --config=release --json "$json" >"$out" 2>&1
 status=$?
 if [ "$status" -ne 1 ]; then

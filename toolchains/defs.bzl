@@ -1,12 +1,12 @@
 """WasmRust's public Bazel API: load everything from here.
 
-    load("//toolchains:defs.bzl", "wasm_rust_library", "wasm_rust_binary", "wasm_rust_wit_bindings", "wasm_component", "wasm_test")
+    load("//toolchains:defs.bzl", "wasm_rust_library", "wasm_rust_binary", "wasm_rust_wit_bindings", "wasm_component", "wasm_compose", "wasm_test")
 
 Implementation lives in toolchains/private/ and may change freely.
 """
 
 load("//toolchains/private:bindgen.bzl", _wasm_rust_wit_bindings = "wasm_rust_wit_bindings")
-load("//toolchains/private:component.bzl", _wasm_component = "wasm_component")
+load("//toolchains/private:component.bzl", _wasm_component = "wasm_component", _wasm_compose = "wasm_compose")
 load(
     "//toolchains/private:providers.bzl",
     _WasmComponentInfo = "WasmComponentInfo",
@@ -27,6 +27,7 @@ wasm_rust_binary = _wasm_rust_binary
 wasm_rust_proc_macro = _wasm_rust_proc_macro
 wasm_rust_wit_bindings = _wasm_rust_wit_bindings
 wasm_component = _wasm_component
+wasm_compose = _wasm_compose
 wasm_test = _wasm_test
 
 WasmCrateInfo = _WasmCrateInfo

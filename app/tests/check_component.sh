@@ -1,5 +1,7 @@
 #!/bin/sh
-# Runs the calls in a spec file against a component in wasmtime.
-# Usage: check_component.sh WASMRUST_RUN COMPONENT SPEC
+# Runs the calls in spec files against a component in wasmtime.
+# Usage: check_component.sh WASMRUST_RUN COMPONENT SPEC... [--wasi-only]
 set -eu
-exec "$1" check "$2" "$3"
+run=$1
+shift
+exec "$run" check "$@"

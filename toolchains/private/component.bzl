@@ -1,7 +1,7 @@
-"""wasm_component: a core module and a WIT world become a component."""
+"""wasm_component: a core module and a WIT world become a component; wasm_compose plugs components together."""
 
 load("//platforms:profiles.bzl", "PROFILES")
-load(":postlink.bzl", "componentize", "normalize")
+load(":postlink.bzl", "componentize", "compose", "normalize")
 load(":providers.bzl", "WasmComponentInfo", "WasmModuleInfo")
 load(":rust.bzl", "TOOLCHAIN_TYPE")
 load(":settings.bzl", "build_mode", "profile_transition")
@@ -55,4 +55,41 @@ Example:
     toolchains = [TOOLCHAIN_TYPE],
     incompatible_use_toolchain_transition = True,
     cfg = profile_transition,
+)
+
+def _compose_impl(ctx):
+    root = ctx.attr.root[WasmComponentInfo]
+    plugs = [p[WasmComponentInfo].wasm for p in ctx.attr.plugs]
+    tools = tool_context(ctx)
+    raw = compose(ctx, tools, root.wasm, plugs, ctx.actions.declare_file("{}/{}.raw.wasm".format(ctx.label.name, ctx.label.name)))
+    final = normalize(ctx, tools, raw, build_mode(ctx), ctx.actions.declare_file(ctx.label.name + ".wasm"))
+    return [
+        DefaultInfo(files = depset([final]), runfiles = ctx.runfiles(files = [final])),
+        # It exports what the root's world exports; of the root's imports, the
+        # ones no plug satisfies remain.
+        WasmComponentInfo(wasm = final, wit = root.wit, world = root.world, profile = root.profile),
+    ]
+
+wasm_compose = rule(
+    implementation = _compose_impl,
+    doc = """A component made of `root` with `plugs` instantiated inside it: every
+import of the root (or of another plug) that a plug exports under the same
+name (`package:name/interface@version`) is satisfied by that plug; the others
+stay imports of the result, which exports what the root exports. Composition
+is wasm-compose's, run by `wasmrust compose` as one cached action; a plug that
+satisfies no import fails the build, naming what it exports and what is
+imported.
+
+Example:
+
+    wasm_compose(
+        name = "app_with_host",
+        root = ":app",
+        plugs = [":host_impl"],
+    )
+""",
+    attrs = dict(TOOL_ATTRS, **{
+        "root": attr.label(mandatory = True, providers = [WasmComponentInfo], doc = "The component whose imports are satisfied: a `wasm_component` (or `wasm_compose`) target."),
+        "plugs": attr.label_list(mandatory = True, allow_empty = False, providers = [WasmComponentInfo], doc = "The components plugged in: `wasm_component` (or `wasm_compose`) targets."),
+    }),
 )

@@ -1,4 +1,4 @@
-"""Post-link actions: `wasmrust opt`, `componentize`, `normalize`, `size`."""
+"""Post-link actions: `wasmrust opt`, `componentize`, `compose`, `normalize`, `size`."""
 
 load("//platforms:profiles.bzl", "PROFILES")
 
@@ -97,6 +97,24 @@ def componentize(ctx, tools, module, wit_files, world, out):
     if wit_files:
         extra += _wit_args(ctx, wit_files, world)
     return _run(ctx, tools, "componentize", extra, [module] + wit_files, out, "Componentizing")
+
+def compose(ctx, tools, root, plugs, out):
+    """wasm-compose: the plugs' exports satisfy the root component's imports.
+
+    Args:
+      ctx: the rule context.
+      tools: `tool_context(ctx)`.
+      root: the root component File; the result exports what it exports.
+      plugs: the component Files plugged into its imports.
+      out: the composed component File.
+
+    Returns:
+      `out`.
+    """
+    extra = [root.path]
+    for plug in plugs:
+        extra += ["--plug", plug.path]
+    return _run(ctx, tools, "compose", extra, [root] + plugs, out, "Composing")
 
 def _wit_args(ctx, wit_files, world):
     """`--wit DIR [--world W]`: the package directory of `wit_files` (plus its deps/)."""

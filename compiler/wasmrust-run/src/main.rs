@@ -1,7 +1,8 @@
 //! `wasmrust-run`: runs WasmRust components in wasmtime, for tests.
 //!
-//! `check COMPONENT SPEC` calls the exports listed in SPEC and compares each
-//! result with the expected value, reporting like libtest. Each SPEC line is
+//! `check COMPONENT SPEC...` calls the exports listed in the SPEC files, in
+//! order and on one instance, and compares each result with the expected
+//! value, reporting like libtest. Each SPEC line is
 //!
 //! ```text
 //! INTERFACE CALL == EXPECTED
@@ -24,7 +25,10 @@
 //! ```
 //!
 //! The components may import `wasmrust:test-host/host` ([`test_host`]) and
-//! WASI 0.2; their stdout is captured for `host.stdout-text`.
+//! WASI 0.2; their stdout is captured for `host.stdout-text`. With
+//! `--wasi-only` the host provides WASI 0.2 alone, so a component still
+//! importing anything else (say, a composition that left `wasmrust:test-host`
+//! unsatisfied) fails to instantiate.
 //! `test MODULE --runtime wasmtime|wasmi` runs a `wasm_test` module's tests.
 //! `invoke COMPONENT INTERFACE CALL` prints one call's result; `run COMPONENT
 //! ARGS...` runs a command component (`wasi:cli/run`) with stdio inherited.
@@ -51,8 +55,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Call the exports listed in a spec file and check their results.
-    Check { component: PathBuf, spec: PathBuf },
+    /// Call the exports listed in spec files (in order, on one instance) and check their results.
+    Check {
+        component: PathBuf,
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+        /// Provide WASI 0.2 only (not `wasmrust:test-host` nor the externref table).
+        #[arg(long)]
+        wasi_only: bool,
+    },
     /// Call one export and print its result in WAVE syntax.
     Invoke {
         component: PathBuf,
@@ -115,7 +126,7 @@ struct Runner {
 
 /// Runs the command component at `path`; returns whether `run` succeeded.
 fn run_command(path: &Path, args: &[String]) -> Result<bool> {
-    let (engine, component, linker) = load(path)?;
+    let (engine, component, linker) = load(path, false)?;
     let name = path
         .file_name()
         .unwrap_or_default()
@@ -136,7 +147,9 @@ fn run_command(path: &Path, args: &[String]) -> Result<bool> {
     Ok(result.is_ok())
 }
 
-fn load(path: &Path) -> Result<(Engine, Component, Linker<Host>)> {
+/// Compiles the component at `path` and a linker for it: WASI 0.2, plus the
+/// externref table and `wasmrust:test-host` unless `wasi_only`.
+fn load(path: &Path, wasi_only: bool) -> Result<(Engine, Component, Linker<Host>)> {
     let mut config = Config::new();
     config.wasm_component_model(true);
     let engine = Engine::new(&config)?;
@@ -145,14 +158,16 @@ fn load(path: &Path) -> Result<(Engine, Component, Linker<Host>)> {
         .with_context(|| format!("failed to load component `{}`", path.display()))?;
     let mut linker = Linker::<Host>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    externref::add_to_linker(&mut linker, |h| &mut h.refs)?;
-    test_host::add_to_linker(&mut linker, |h| (&mut h.table, &mut h.test_host))?;
+    if !wasi_only {
+        externref::add_to_linker(&mut linker, |h| &mut h.refs)?;
+        test_host::add_to_linker(&mut linker, |h| (&mut h.table, &mut h.test_host))?;
+    }
     Ok((engine, component, linker))
 }
 
 impl Runner {
-    fn new(path: &Path) -> Result<Self> {
-        let (engine, component, linker) = load(path)?;
+    fn new(path: &Path, wasi_only: bool) -> Result<Self> {
+        let (engine, component, linker) = load(path, wasi_only)?;
         let stdout = wasmtime_wasi::p2::pipe::MemoryOutputPipe::new(1 << 20);
         let wasi = WasiCtx::builder()
             .inherit_stderr()
@@ -216,9 +231,7 @@ impl Runner {
         func.call(&mut self.store, &params, &mut results)?;
         Ok((results, result_types))
     }
-}
 
-impl Runner {
     /// One argument: `$NAME` for a handle, else a WAVE value of type `ty`.
     fn arg(&self, arg: &str, ty: &wasmtime::component::Type) -> Result<Val> {
         match arg.strip_prefix('$') {
@@ -331,23 +344,35 @@ fn sorted_flags(v: Val) -> Val {
     }
 }
 
-fn check(component: &Path, spec: &Path) -> Result<bool> {
-    let text = std::fs::read_to_string(spec)
-        .with_context(|| format!("failed to read `{}`", spec.display()))?;
-    let cases: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
-        .collect();
-    if cases.is_empty() {
-        bail!("`{}` lists no calls", spec.display());
+/// Runs the calls of `specs`, in order, against one instance of `component`
+/// (a new one after a trap); returns whether every answer was the expected one.
+fn check(component: &Path, specs: &[PathBuf], wasi_only: bool) -> Result<bool> {
+    let texts = specs
+        .iter()
+        .map(|spec| {
+            std::fs::read_to_string(spec)
+                .with_context(|| format!("failed to read `{}`", spec.display()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut cases: Vec<(String, usize, &str)> = Vec::new();
+    for (spec, text) in specs.iter().zip(&texts) {
+        let file = spec.file_name().unwrap_or_default().to_string_lossy();
+        let before = cases.len();
+        cases.extend(
+            text.lines()
+                .enumerate()
+                .map(|(i, l)| (file.to_string(), i + 1, l.trim()))
+                .filter(|(_, _, l)| !l.is_empty() && !l.starts_with('#')),
+        );
+        if cases.len() == before {
+            bail!("`{}` lists no calls", spec.display());
+        }
     }
-    let mut runner = Runner::new(component)?;
+    let mut runner = Runner::new(component, wasi_only)?;
     let mut trapped = false;
     println!("\nrunning {} tests", cases.len());
     let mut failures = Vec::new();
-    for (line, case) in &cases {
+    for (file, line, case) in &cases {
         let outcome = (|| -> Result<()> {
             if let Some(name) = case.strip_prefix("drop ") {
                 return runner.drop_handle(name.trim());
@@ -362,7 +387,7 @@ fn check(component: &Path, spec: &Path) -> Result<bool> {
             let (interface, rest) = split_once(case, " ", FORM)?;
             let (call, expected) = split_once(rest, " == ", FORM)?;
             if std::mem::take(&mut trapped) {
-                runner = Runner::new(component)?;
+                runner = Runner::new(component, wasi_only)?;
             }
             if expected.trim() == "trap" {
                 return match runner.call(interface, call.trim()) {
@@ -386,8 +411,7 @@ fn check(component: &Path, spec: &Path) -> Result<bool> {
             Ok(())
         })();
         let name = format!(
-            "{}:{line} {}",
-            spec.file_name().unwrap_or_default().to_string_lossy(),
+            "{file}:{line} {}",
             case.split(" == ").next().unwrap_or(case)
         );
         match outcome {
@@ -415,8 +439,12 @@ fn check(component: &Path, spec: &Path) -> Result<bool> {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
-        Command::Check { component, spec } => {
-            if !check(&component, &spec)? {
+        Command::Check {
+            component,
+            specs,
+            wasi_only,
+        } => {
+            if !check(&component, &specs, wasi_only)? {
                 std::process::exit(101);
             }
         }
@@ -425,7 +453,7 @@ fn main() -> Result<()> {
             interface,
             call,
         } => {
-            let (results, _) = Runner::new(&component)?.call(&interface, &call)?;
+            let (results, _) = Runner::new(&component, false)?.call(&interface, &call)?;
             println!("{}", show(&results)?);
         }
         Command::Test {

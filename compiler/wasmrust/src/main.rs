@@ -12,7 +12,7 @@ use wasmrust::build_script::{self, BuildScript};
 use wasmrust::flags::{
     CrateKind, Invocation, Memory, Mode, Target, WasmFeature, expand_pwd, module_features,
 };
-use wasmrust::postlink::{componentize, normalize, optimize};
+use wasmrust::postlink::{componentize, compose, normalize, optimize};
 use wasmrust::verify::validate;
 use wasmrust::worker;
 
@@ -109,6 +109,21 @@ enum Command {
         /// The world's name (optional when the package has one world).
         #[arg(long, requires = "wit")]
         world: Option<String>,
+    },
+    /// Plug components into the imports of a root component (wasm-compose): each
+    /// root import a plug exports under the same name is satisfied inside the result.
+    #[command(
+        after_help = "Example:\n  wasmrust compose app.wasm --plug host.wasm -o composed.wasm"
+    )]
+    Compose {
+        /// The root component: the composed component exports what it exports.
+        root: PathBuf,
+        /// A component whose exports satisfy imports of the root (or of another plug).
+        #[arg(long = "plug", required = true)]
+        plugs: Vec<PathBuf>,
+        /// Output path.
+        #[arg(short)]
+        o: PathBuf,
     },
     /// Generate the Rust bindings crate of a WIT world: types, `Guest` traits, the
     /// canonical-ABI glue and an `export!` macro, as one source file.
@@ -492,6 +507,7 @@ fn run(cli: Cli) -> Result<()> {
             });
             componentize::componentize(&input, &o, world.as_ref())
         }
+        Command::Compose { root, plugs, o } => compose::compose(&root, &plugs, &o),
         Command::Bindgen {
             wit,
             world,

@@ -6,5 +6,6 @@
 
 pub mod binaryen;
 pub mod componentize;
+pub mod compose;
 pub mod normalize;
 pub mod optimize;
