@@ -17,8 +17,10 @@ Fields:
   std:             whether the target has `std` (else `core` + `alloc` only).
   has_threads:     whether modules can run threads (shared memory + atomics in the host).
   threads:         threading model.
-  js:              JS interop.
-  component_model: Component Model support.
+  js:              JS interop (prose, for the docs).
+  has_js:          whether the hosts run the module's non-WASI imports in JavaScript.
+  component_model: Component Model support (prose, for the docs).
+  has_components:  whether the hosts run components.
   memory:          what the module's linear memory is used for and limited by.
   stack_size:      default stack of linked modules, bytes (docs/memory.md says why).
   max_memory:      default maximum linear memory, bytes; 0 = unbounded.
@@ -43,6 +45,8 @@ PROFILES = {
         threads = "Web Workers over a shared memory with `--config=threads` (the page needs COOP/COEP); sequential fallback otherwise",
         js = "yes: JS imports and exports",
         component_model = "no (core modules)",
+        has_js = True,
+        has_components = False,
         memory = "one linear memory, grown on demand",
         runtime = "headless Chromium (Debian `chromium`), page served with COOP/COEP",
         test_runner = "chromium",
@@ -61,6 +65,8 @@ PROFILES = {
         threads = "none: wasm32-wasip1-threads needs a threaded wasi-libc, which Debian lacks (sequential fallback); the browser profile's threaded modules run on node's worker_threads",
         js = "yes: JS imports; WASI preview 1 through `node:wasi`",
         component_model = "no (core modules)",
+        has_js = True,
+        has_components = False,
         memory = "one linear memory, grown on demand",
         runtime = "node 20",
         test_runner = "node",
@@ -79,6 +85,8 @@ PROFILES = {
         threads = "none in components (wasmtime 47+ has no wasi-threads, components no shared memory): sequential fallback; `wasmrust-run` runs the browser profile's threaded core modules on host threads",
         js = "no",
         component_model = "yes: WASI preview 2 components",
+        has_js = False,
+        has_components = True,
         memory = "one linear memory, grown on demand",
         runtime = "wasmtime (the `wasmtime` crate)",
         test_runner = "wasmtime",
@@ -97,6 +105,8 @@ PROFILES = {
         threads = "none: MVP hosts have no atomics (sequential fallback)",
         js = "no",
         component_model = "no (MVP core modules, no std)",
+        has_js = False,
+        has_components = False,
         memory = "one linear memory with a declared maximum",
         runtime = "the wasmi interpreter, after an MVP-only wasmparser check",
         test_runner = "wasmi",

@@ -7,7 +7,8 @@
 # a third-party crate that cannot build for the profile's target (no std; C
 # code), a stale Cargo.lock, a changed checksum in Cargo.lock, a misnamed
 # post-return export, a `.wasm` file where a `wasm_rust_binary` is expected,
-# and a toolchain that does not match the lock. Where the error prints a fix,
+# a toolchain that does not match the lock, and host tools older than their
+# sources. Where the error prints a fix,
 # the test runs it and sees the build pass; each error is printed once.
 # (Corrupted .wasm handed to the post-link subcommands is covered by
 # compiler/wasmrust/tests/cli.rs.)
@@ -317,6 +318,37 @@ else
   pass toolchain_fix_works
 fi
 cp "$SCRATCH/bad/toolchain.lock.orig" "$W/toolchains/toolchain.lock.json"
+
+# 15. Host tools older than their sources (compiler/bin is built by the setup
+#     command, outside Bazel): the check action names each file that differs,
+#     the target and the command that rebuilds the tools. A change to the
+#     runner's sources stops only what runs the runner; the build passes again
+#     once the tools and sources agree (here by undoing the edit: the printed
+#     fix, `bash tools/setup.sh tools`, is a full cargo build of wasmtime).
+printf 'pub fn added() {}\n' >"$W/compiler/wasmrust-run/src/added.rs"
+if bazel_in "$W" "$OUT" build //tests/memory:fits_embedded >"$log" 2>&1; then
+  pass stale_runner_leaves_builds_alone
+else
+  fail stale_runner_leaves_builds_alone "a build that does not run wasmrust-run failed" "$(tail -10 "$log")"
+fi
+build_fails stale_runner "//tests/memory:stack_overflow_test" \
+  "compiler/bin/wasmrust-run\` was built from other sources than this checkout holds (target //compiler/bin:runner)" \
+  "new: compiler/wasmrust-run/src/added.rs" \
+  "bash tools/setup.sh tools"
+rm "$W/compiler/wasmrust-run/src/added.rs"
+cp "$W/compiler/wasmrust/src/flags.rs" "$SCRATCH/bad/flags.rs.orig"
+printf '\n// an edit the prebuilt wasmrust has not seen\n' >>"$W/compiler/wasmrust/src/flags.rs"
+build_fails stale_driver "//tests/memory:fits_embedded" \
+  "compiler/bin/wasmrust\` was built from other sources than this checkout holds (target //compiler/bin:driver)" \
+  "changed: compiler/wasmrust/src/flags.rs" \
+  "rebuild the host tools with \`bash tools/setup.sh tools\`, then build again"
+printed_once stale_driver_printed_once "$log" "was built from other sources than this checkout holds"
+cp "$SCRATCH/bad/flags.rs.orig" "$W/compiler/wasmrust/src/flags.rs"
+if bazel_in "$W" "$OUT" build //tests/memory:fits_embedded //tests/memory:stack_overflow_test >"$log" 2>&1; then
+  pass stale_tools_fixed
+else
+  fail stale_tools_fixed "the build still fails with the sources restored" "$(tail -10 "$log")"
+fi
 
 stop_bazel "$W" "$OUT"
 finish

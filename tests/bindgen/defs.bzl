@@ -46,12 +46,12 @@ def component_check(name, component, expect, wasi_only = False):
         size = "small",
         srcs = ["//app:tests/check_component.sh"],
         args = [
-            "$(location //compiler/bin:wasmrust-run)",
+            "$(location //compiler/bin:runner)",
             "$(location {})".format(component),
         ] + ["$(location {})".format(e) for e in expect] + (["--wasi-only"] if wasi_only else []),
         data = expect + [
             component,
-            "//compiler/bin:wasmrust-run",
+            "//compiler/bin:runner",
         ],
     )
 

@@ -2,17 +2,17 @@
 
 load(":postlink.bzl", "bindgen")
 load(":rust.bzl", "wasm_rust_library")
-load(":toolchain.bzl", "TOOL_ATTRS", "tool_context")
+load(":toolchain.bzl", "DRIVER_ATTRS", "driver_context")
 
 def _wit_rust_source_impl(ctx):
     out = ctx.actions.declare_file(ctx.label.name + ".rs")
-    bindgen(ctx, tool_context(ctx), ctx.files.wit, ctx.attr.world, ctx.attr.crate_name, out)
+    bindgen(ctx, driver_context(ctx), ctx.files.wit, ctx.attr.world, ctx.attr.crate_name, out)
     return [DefaultInfo(files = depset([out]))]
 
 # One action per world, whatever the profile: the generated source is the same for every target.
 _wit_rust_source = rule(
     implementation = _wit_rust_source_impl,
-    attrs = dict(TOOL_ATTRS, **{
+    attrs = dict(DRIVER_ATTRS, **{
         "wit": attr.label_list(allow_files = [".wit"], mandatory = True),
         "world": attr.string(),
         "crate_name": attr.string(mandatory = True),

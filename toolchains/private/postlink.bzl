@@ -18,7 +18,7 @@ def _run(ctx, tools, subcommand, args_list, inputs, output, what):
     return output
 
 def optimize(ctx, tools, module, triple, features, out, profile = None):
-    """wasm-opt -Oz, run to convergence, with exactly the module's features.
+    """wasm-opt with the release policy (`optimize::RELEASE`), with exactly the module's features.
 
     With `profile`, the `#[wasm::effect]` declarations are checked first and
     the `wasmrust.fx.*` exports that kept undeclared-export functions alive
@@ -26,7 +26,7 @@ def optimize(ctx, tools, module, triple, features, out, profile = None):
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)`.
+      tools: `tool_context(ctx)` or `driver_context(ctx)`.
       module: the linked module File.
       triple: the target triple.
       features: the profile's extra wasm features.
@@ -36,12 +36,12 @@ def optimize(ctx, tools, module, triple, features, out, profile = None):
     Returns:
       `out`.
     """
-    extra = ["--target", triple, "--level", "Oz", "--converge"]
+    extra = ["--target", triple, "--mode", "release"]
     for f in features:
         extra += ["--feature", f]
     if profile:
         extra += ["--check-effects", "--label", str(ctx.label)]
-        if PROFILES[profile].js.startswith("yes"):
+        if PROFILES[profile].has_js:
             extra.append("--js-host")
     return _run(ctx, tools, "opt", extra + [module.path], [module], out, "Optimizing")
 
@@ -57,7 +57,7 @@ def normalize(ctx, tools, wasm, mode, out, triple = None, features = [], profile
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)`.
+      tools: `tool_context(ctx)` or `driver_context(ctx)`.
       wasm: the module or component File.
       mode: `dev` or `release`.
       out: the normalized File.
@@ -73,7 +73,7 @@ def normalize(ctx, tools, wasm, mode, out, triple = None, features = [], profile
         extra += ["--target", triple, "--label", str(ctx.label)]
         if profile:
             extra += ["--profile", profile]
-            if PROFILES[profile].js.startswith("yes"):
+            if PROFILES[profile].has_js:
                 extra.append("--js-host")
         for f in features:
             extra += ["--feature", f]
@@ -84,7 +84,7 @@ def componentize(ctx, tools, module, wit_files, world, out):
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)`.
+      tools: `tool_context(ctx)` or `driver_context(ctx)`.
       module: the core module File.
       wit_files: the WIT Files (one directory plus its deps/).
       world: the world to target, or None for the package's only world.
@@ -103,7 +103,7 @@ def compose(ctx, tools, root, plugs, out):
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)`.
+      tools: `tool_context(ctx)` or `driver_context(ctx)`.
       root: the root component File; the result exports what it exports.
       plugs: the component Files plugged into its imports.
       out: the composed component File.
@@ -128,7 +128,7 @@ def bindgen(ctx, tools, wit_files, world, crate_name, out):
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)`.
+      tools: `tool_context(ctx)` or `driver_context(ctx)`.
       wit_files: the WIT Files (one directory plus its deps/).
       world: the world, or None for the package's only world.
       crate_name: the name the crate is compiled under (its `export!` macro names it).
@@ -150,7 +150,7 @@ def size_report(ctx, tools, wasm, out_text, out_json, out_html = None):
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)`.
+      tools: `tool_context(ctx)` or `driver_context(ctx)`.
       wasm: the module File.
       out_text: the text report File.
       out_json: the JSON report File.

@@ -77,7 +77,7 @@ Example:
         ),
         "_harness": attr.label(default = Label("//crates/wasm-test:wasm_test")),
         "_harness_wit": attr.label(default = Label("//crates/wasm-test:wit"), allow_files = True),
-        "_run": attr.label(default = Label("//compiler/bin:wasmrust-run"), executable = True, allow_single_file = True, cfg = "target"),
+        "_run": attr.label(default = Label("//compiler/bin:runner"), executable = True, allow_single_file = True, cfg = "exec"),
         "_node_runner": attr.label(default = Label("//toolchains/runners:node_test.mjs"), allow_single_file = True),
         "_browser_runner": attr.label(default = Label("//toolchains/runners:browser_test.mjs"), allow_single_file = True),
         "_runner_files": attr.label(default = Label("//toolchains/runners:files")),

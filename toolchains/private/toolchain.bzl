@@ -28,19 +28,27 @@ def tool_context(ctx):
         incremental = ctx.attr._incremental[BoolFlagInfo].value,
     )
 
-TOOL_ATTRS = {
+# What the post-link rules need: the driver alone (they never run rustc).
+DRIVER_ATTRS = {
     "_driver": attr.label(
-        default = Label("//compiler/bin:wasmrust"),
+        default = Label("//compiler/bin:driver"),
         executable = True,
         allow_single_file = True,
         cfg = "exec",
-        doc = "The `wasmrust` host tool (built by the setup command from compiler/).",
+        doc = "The `wasmrust` host tool (built by the setup command from compiler/, checked against its sources).",
     ),
+}
+
+def driver_context(ctx):
+    """The driver from DRIVER_ATTRS, in the shape the post-link helpers take."""
+    return struct(driver = ctx.executable._driver)
+
+TOOL_ATTRS = dict(DRIVER_ATTRS, **{
     "_rustc": attr.label(default = Label("@wasm_toolchain//:rustc"), cfg = "exec"),
     "_panic_messages": attr.label(default = Label("//platforms:panic_messages")),
     "_levers_off": attr.label(default = Label("//platforms:levers_off")),
     "_incremental": attr.label(default = Label("//platforms:incremental")),
-}
+})
 
 def _sysroot_impl(ctx):
     tools = tool_context(ctx)

@@ -34,17 +34,20 @@
 //! ARGS...` runs a command component (`wasi:cli/run`) with stdio inherited.
 
 mod externref;
+mod harness;
+mod host;
 mod test;
 mod test_host;
 mod threads;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
+use host::Host;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use wasmtime::component::{Component, Instance, Linker, ResourceAny, ResourceTable, Val};
-use wasmtime::{Config, Engine, Store};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime::component::{Component, Instance, Linker, ResourceAny, Val};
+use wasmtime::{Engine, Store};
+use wasmtime_wasi::WasiCtx;
 
 #[derive(Parser)]
 #[command(name = "wasmrust-run", about = "Run WasmRust components in wasmtime")]
@@ -88,34 +91,13 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Check that this binary was built from the given sources, and copy it to -o
+    /// (the runner tests use); fail naming each file that differs.
+    CheckSources(wasmrust::sources::CheckArgs),
 }
 
-struct Host {
-    wasi: WasiCtx,
-    table: ResourceTable,
-    refs: externref::ExternRefTable,
-    test_host: test_host::State,
-}
-
-impl Host {
-    fn new(wasi: WasiCtx) -> Self {
-        Host {
-            wasi,
-            table: ResourceTable::new(),
-            refs: externref::ExternRefTable::default(),
-            test_host: test_host::State::default(),
-        }
-    }
-}
-
-impl WasiView for Host {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
+/// The manifest of the sources this `wasmrust-run` was built from (build.rs).
+const SOURCES: &str = include_str!(concat!(env!("OUT_DIR"), "/sources.manifest"));
 
 struct Runner {
     store: Store<Host>,
@@ -147,22 +129,15 @@ fn run_command(path: &Path, args: &[String]) -> Result<bool> {
     Ok(result.is_ok())
 }
 
-/// Compiles the component at `path` and a linker for it: WASI 0.2, plus the
-/// externref table and `wasmrust:test-host` unless `wasi_only`.
+/// The component at `path`, with WASI 0.2 and, unless `wasi_only`, the
+/// externref table and `wasmrust:test-host`.
 fn load(path: &Path, wasi_only: bool) -> Result<(Engine, Component, Linker<Host>)> {
-    let mut config = Config::new();
-    config.wasm_component_model(true);
-    let engine = Engine::new(&config)?;
-    let component = Component::from_file(&engine, path)
-        .map_err(anyhow::Error::from)
-        .with_context(|| format!("failed to load component `{}`", path.display()))?;
-    let mut linker = Linker::<Host>::new(&engine);
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    if !wasi_only {
-        externref::add_to_linker(&mut linker, |h| &mut h.refs)?;
-        test_host::add_to_linker(&mut linker, |h| (&mut h.table, &mut h.test_host))?;
-    }
-    Ok((engine, component, linker))
+    let caps = host::Capabilities {
+        externref: !wasi_only,
+        test_host: !wasi_only,
+        report_panic: false,
+    };
+    host::load(path, "component", caps)
 }
 
 impl Runner {
@@ -439,6 +414,7 @@ fn check(component: &Path, specs: &[PathBuf], wasi_only: bool) -> Result<bool> {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
+        Command::CheckSources(args) => wasmrust::sources::check("wasmrust-run", SOURCES, &args)?,
         Command::Check {
             component,
             specs,

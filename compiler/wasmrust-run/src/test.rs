@@ -7,6 +7,7 @@
 //! the next one; a panicking test hands its message to the `report-panic`
 //! import before it traps.
 
+use crate::harness::{Factory, Instance, Outcome};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use wasmrust::flags::{Target, module_features};
@@ -47,26 +48,6 @@ struct Case {
     name: String,
     flags: u32,
 }
-
-/// How one run of a test ended.
-pub(crate) enum Outcome {
-    Returned,
-    /// A trap; the message the test reported, else the trap's.
-    Trapped(String),
-}
-
-/// One instance of the test module, in some runtime.
-pub(crate) trait Instance {
-    fn count(&mut self) -> Result<u32>;
-    fn name(&mut self, index: u32) -> Result<String>;
-    fn flags(&mut self, index: u32) -> Result<u32>;
-    fn run(&mut self, index: u32) -> Result<Outcome>;
-    /// What the test wrote to stdout and stderr.
-    fn output(&mut self) -> String;
-}
-
-/// Makes a fresh instance of one test module per call.
-pub(crate) type Factory = Box<dyn FnMut() -> Result<Box<dyn Instance>>>;
 
 /// Runs the tests of `path`; returns whether all selected tests passed.
 pub fn run(
@@ -175,29 +156,14 @@ pub fn run(
 
 mod wasmtime_host {
     use super::{Factory, Instance, Outcome};
-    use crate::externref::{self, ExternRefTable, HostValue};
+    use crate::externref::HostValue;
+    use crate::host::{self, Host};
     use anyhow::{Context, Result};
     use std::path::Path;
-    use wasmtime::component::{Component, InstancePre, Linker, ResourceTable};
-    use wasmtime::{Config, Engine, Store, StoreContextMut};
+    use wasmtime::component::{InstancePre, Linker};
+    use wasmtime::{Store, StoreContextMut};
+    use wasmtime_wasi::WasiCtx;
     use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-    use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
-
-    pub struct Host {
-        wasi: WasiCtx,
-        table: ResourceTable,
-        panic: Option<String>,
-        refs: ExternRefTable,
-    }
-
-    impl WasiView for Host {
-        fn ctx(&mut self) -> WasiCtxView<'_> {
-            WasiCtxView {
-                ctx: &mut self.wasi,
-                table: &mut self.table,
-            }
-        }
-    }
 
     struct Test {
         store: Store<Host>,
@@ -207,22 +173,12 @@ mod wasmtime_host {
 
     /// Makes fresh instances of the test component at `path`.
     pub fn factory(path: &Path) -> Result<Factory> {
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        let engine = Engine::new(&config)?;
-        let component = Component::from_file(&engine, path)
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("failed to load the test component `{}`", path.display()))?;
-        let mut linker = Linker::<Host>::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        linker.root().func_wrap(
-            "report-panic",
-            |mut store: StoreContextMut<'_, Host>, (message,): (String,)| {
-                store.data_mut().panic = Some(message);
-                Ok(())
-            },
-        )?;
-        externref::add_to_linker(&mut linker, |h| &mut h.refs)?;
+        let caps = host::Capabilities {
+            externref: true,
+            test_host: false,
+            report_panic: true,
+        };
+        let (engine, component, mut linker) = host::load(path, "the test component", caps)?;
         add_host_values(&mut linker)?;
         let pre: InstancePre<Host> = linker
             .instantiate_pre(&component)
@@ -239,15 +195,7 @@ mod wasmtime_host {
                 .stdout(output.clone())
                 .stderr(output.clone())
                 .build();
-            let mut store = Store::new(
-                &engine,
-                Host {
-                    wasi,
-                    table: ResourceTable::new(),
-                    panic: None,
-                    refs: ExternRefTable::default(),
-                },
-            );
+            let mut store = Store::new(&engine, Host::new(wasi));
             let instance = pre
                 .instantiate(&mut store)
                 .map_err(anyhow::Error::from)

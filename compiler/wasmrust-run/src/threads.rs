@@ -10,7 +10,7 @@
 //! Spawned threads may spawn too, under the same cap. A test's result is
 //! reported only after every host thread it started has been joined.
 
-use crate::test::{Factory, Instance, Outcome};
+use crate::harness::{Factory, Instance, Outcome};
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use std::cell::UnsafeCell;
 use std::path::Path;

@@ -18,6 +18,8 @@
 //!   demangled name), for reproducibility audits; [`size`] says where a
 //!   module's bytes go: sections, functions, retained sizes over the dominator
 //!   tree of the call graph, a diff of two builds, as text, JSON or HTML.
+//! * [`sources`] checks that a prebuilt tool was built from the checkout's
+//!   sources before Bazel runs it.
 //! * [`worker`] serves dev compiles as a Bazel persistent worker that keeps
 //!   rustc's incremental state between builds.
 
@@ -32,5 +34,6 @@ pub(crate) mod module;
 pub mod postlink;
 pub mod rustc;
 pub mod size;
+pub mod sources;
 pub mod verify;
 pub mod worker;

@@ -5,7 +5,7 @@
 //! are the post-link pipeline. Errors print as `error: ...` followed by the
 //! chain of causes, and the exit status is 1.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use wasmrust::build_script::{self, BuildScript};
@@ -76,6 +76,10 @@ enum Command {
         /// Extra features the profile enables.
         #[arg(long = "feature")]
         features: Vec<WasmFeature>,
+        /// The toolchain's policy for this build mode (release: -Oz to
+        /// convergence); instead of --level and --converge.
+        #[arg(long, conflicts_with_all = ["level", "converge"])]
+        mode: Option<Mode>,
         /// O1, O2, O3, Os or Oz.
         #[arg(long, default_value = "Oz")]
         level: optimize::Level,
@@ -217,6 +221,12 @@ enum Command {
         #[arg(long)]
         js_host: bool,
     },
+    /// Check that this binary was built from the given sources, and copy it to -o
+    /// (the tool every other action runs); fail naming each file that differs.
+    #[command(
+        after_help = "Example:\n  wasmrust check-sources compiler/bin/wasmrust Cargo.toml Cargo.lock \\\n    compiler/wasmrust/src/main.rs ... -o bazel-out/k8-opt-exec/bin/compiler/bin/checked/wasmrust"
+    )]
+    CheckSources(wasmrust::sources::CheckArgs),
 }
 
 #[derive(clap::Args)]
@@ -359,6 +369,9 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::CheckSources(a) => {
+            wasmrust::sources::check("wasmrust", wasmrust::sources::WASMRUST, &a)
+        }
         Command::Rustc(a) => {
             let cwd = std::env::current_dir().context("failed to read the working directory")?;
             let pwd = cwd.to_string_lossy().into_owned();
@@ -474,12 +487,21 @@ fn run(cli: Cli) -> Result<()> {
             o,
             target,
             features,
+            mode,
             level,
             converge,
             check_effects,
             label,
             js_host,
         } => {
+            let (level, converge) = match mode {
+                None => (level, converge),
+                Some(Mode::Release) => optimize::RELEASE,
+                Some(Mode::Dev) => bail!(
+                    "`wasmrust opt --mode dev`: dev builds are not optimized (the dev pipeline \
+                     skips this step); pass --mode release, or --level for a one-off run"
+                ),
+            };
             let host = validate::Host {
                 target,
                 label: label.as_deref(),

@@ -22,18 +22,17 @@ struct Names {
     exports: BTreeSet<String>,
 }
 
-/// Reads the component at `path` (failing, with the fix, on a core module),
-/// and returns its import and export names.
-fn component_names(path: &Path) -> Result<Names> {
-    let bytes = io::read(path)?;
-    if validate::validate(path, &bytes, None)? != Kind::Component {
+/// The import and export names of the component `bytes` read from `path`
+/// (failing, with the fix, on a core module).
+fn component_names(path: &Path, bytes: &[u8]) -> Result<Names> {
+    if validate::validate(path, bytes, None)? != Kind::Component {
         bail!(
             "`{}` is a core module, but composition takes components: make it one with `wasm_component` (or `wasmrust componentize`) first",
             path.display()
         );
     }
     let DecodedWasm::Component(resolve, world) =
-        wit_component::decode(&bytes).with_context(|| {
+        wit_component::decode(bytes).with_context(|| {
             format!(
                 "failed to read the imports and exports of `{}`",
                 path.display()
@@ -75,10 +74,15 @@ pub fn compose(root: &Path, plugs: &[PathBuf], output: &Path) -> Result<()> {
             root.display()
         );
     }
-    let root_names = component_names(root)?;
+    let root_names = component_names(root, &io::read(root)?)?;
+    let plug_bytes = plugs
+        .iter()
+        .map(|p| io::read(p))
+        .collect::<Result<Vec<_>>>()?;
     let plug_names = plugs
         .iter()
-        .map(|p| component_names(p))
+        .zip(&plug_bytes)
+        .map(|(p, b)| component_names(p, b))
         .collect::<Result<Vec<_>>>()?;
     for (i, (plug, names)) in plugs.iter().zip(&plug_names).enumerate() {
         let mut imported = root_names.imports.clone();
@@ -107,9 +111,9 @@ pub fn compose(root: &Path, plugs: &[PathBuf], output: &Path) -> Result<()> {
     std::fs::create_dir(scratch.path().join("plugs"))
         .context("failed to create the plugs' scratch directory")?;
     let mut definitions = Vec::new();
-    for (i, plug) in plugs.iter().enumerate() {
+    for (i, (plug, bytes)) in plugs.iter().zip(&plug_bytes).enumerate() {
         let name = PathBuf::from(format!("plugs/plug-{}.wasm", i + 1));
-        std::fs::copy(plug, scratch.path().join(&name))
+        std::fs::write(scratch.path().join(&name), bytes)
             .with_context(|| format!("failed to copy `{}`", plug.display()))?;
         definitions.push(name);
     }
@@ -118,8 +122,7 @@ pub fn compose(root: &Path, plugs: &[PathBuf], output: &Path) -> Result<()> {
         definitions,
         ..Config::default()
     };
-    let root_abs = std::path::absolute(root).context("failed to resolve the root's path")?;
-    let composed = ComponentComposer::new(&root_abs, &config)
+    let composed = ComponentComposer::new(root, &config)
         .compose()
         .with_context(|| format!("failed to compose `{}`", root.display()))?;
     validate::validate(output, &composed, None)
@@ -174,7 +177,7 @@ mod tests {
         let (a, b) = (dir.path().join("a.wasm"), dir.path().join("b.wasm"));
         compose(&root, std::slice::from_ref(&plug), &a).unwrap();
         compose(&root, &[plug], &b).unwrap();
-        let names = component_names(&a).unwrap();
+        let names = component_names(&a, &std::fs::read(&a).unwrap()).unwrap();
         assert_eq!(names.imports, BTreeSet::new(), "the plug satisfies `clock`");
         assert_eq!(names.exports, BTreeSet::from(["t:c/app@0.1.0".to_owned()]));
         assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());

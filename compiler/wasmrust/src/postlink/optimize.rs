@@ -36,6 +36,11 @@ impl std::str::FromStr for Level {
     }
 }
 
+/// What the release pipeline asks of binaryen, decided here and nowhere else
+/// (`wasmrust opt --mode release`; Starlark passes the mode, not the passes):
+/// `-Oz`, repeated while the module keeps shrinking.
+pub const RELEASE: (Level, bool) = (Level::Oz, true);
+
 fn binaryen_feature(f: WasmFeature) -> Feature {
     match f {
         WasmFeature::BulkMemory => Feature::BulkMemory,
@@ -98,11 +103,8 @@ pub fn optimize(
         }
         None => bytes,
     };
-    let bytes = crate::postlink::normalize::drop_exports(
-        &bytes,
-        |name| LINKER_EXPORTS.contains(&name),
-        &[],
-    )?;
+    let bytes =
+        crate::module::edit::drop_exports(&bytes, |name| LINKER_EXPORTS.contains(&name), &[])?;
     let optimized = run_binaryen(input, &bytes, level, features, converge)?;
     io::write_atomic(output, &optimized)
 }

@@ -142,7 +142,7 @@ pub fn enforce(
 /// [`enforce`] and before the optimizer, whose dead-code elimination then
 /// removes what only those exports kept. Every other byte is copied.
 pub fn strip(bytes: &[u8]) -> Result<Vec<u8>> {
-    crate::postlink::normalize::drop_exports(bytes, |name| name.starts_with(wasm::effects::EXPORT_PREFIX), &[wasm::effects::SECTION])
+    crate::module::edit::drop_exports(bytes, |name| name.starts_with(wasm::effects::EXPORT_PREFIX), &[wasm::effects::SECTION])
         .map_err(|e| e.context("a component has no effect records of its own: strip its core modules before componentizing"))
 }
 

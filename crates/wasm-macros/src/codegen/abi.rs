@@ -3,12 +3,13 @@
 //! Types are classified syntactically ([`Class`]); every lowering rule is a trait call into
 //! `::wasm::abi`, so a type the runtime does not support fails with its `on_unimplemented` note.
 
+use super::attr;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::visit_mut::VisitMut;
 use syn::{
-    Attribute, Error, Expr, FnArg, ForeignItem, ItemFn, ItemForeignMod, Lifetime, Lit, Meta, Pat,
-    Result, ReturnType, Signature, Token, Type, punctuated::Punctuated, spanned::Spanned,
+    Error, Expr, FnArg, ForeignItem, ItemFn, ItemForeignMod, Lifetime, Lit, Meta, Pat, Result,
+    ReturnType, Signature, Type, spanned::Spanned,
 };
 
 /// How a type crosses the ABI.
@@ -145,67 +146,16 @@ fn result_type(sig: &Signature) -> Option<Type> {
     }
 }
 
-/// Parses `name = "..."` / `module = "..."` style arguments.
-fn string_args(attr: TokenStream, allowed: &[&str]) -> Result<Vec<(String, syn::LitStr)>> {
-    let metas = syn::parse::Parser::parse2(Punctuated::<Meta, Token![,]>::parse_terminated, attr)?;
-    metas
-        .into_iter()
-        .map(|m| {
-            let nv = match &m {
-                Meta::NameValue(nv) => nv,
-                _ => {
-                    return Err(Error::new_spanned(
-                        &m,
-                        format!("expected `{} = \"...\"`", allowed.join("`/`")),
-                    ));
-                }
-            };
-            let key = nv
-                .path
-                .get_ident()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            if !allowed.contains(&key.as_str()) {
-                return Err(Error::new_spanned(
-                    &nv.path,
-                    format!("unknown argument; expected `{}`", allowed.join("`, `")),
-                ));
-            }
-            match &nv.value {
-                Expr::Lit(l) => match &l.lit {
-                    Lit::Str(s) => Ok((key, s.clone())),
-                    _ => Err(Error::new_spanned(&nv.value, "expected a string literal")),
-                },
-                _ => Err(Error::new_spanned(&nv.value, "expected a string literal")),
-            }
-        })
-        .collect()
-}
-
-/// The export name an `#[export(...)]` attribute gives `ident`.
-pub fn export_name(attr: &Attribute, ident: &syn::Ident) -> Result<String> {
-    let args = match &attr.meta {
-        Meta::Path(_) => TokenStream::new(),
-        Meta::List(l) => l.tokens.clone(),
-        Meta::NameValue(nv) => {
-            return Err(Error::new_spanned(nv, "use `#[export(name = \"...\")]`"));
-        }
-    };
-    Ok(string_args(args, &["name"])?
-        .pop()
-        .map_or(ident.to_string(), |(_, s)| s.value()))
-}
-
 /// Expands `#[export]` / `#[export(name = "...")]`.
 pub fn expand_export(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     let mut func: ItemFn = syn::parse2(item)?;
     let ident = func.sig.ident.clone();
-    let name = string_args(attr, &["name"])?
+    let name = attr::string_args(attr, &["name"])?
         .pop()
         .map_or(ident.to_string(), |(_, s)| s.value());
     let params = params(&func.sig, "`#[export]`")?;
     // `#[export] #[effect(...)] fn`: the record names the export.
-    let effect = match super::take_attr(&mut func.attrs, "effect") {
+    let effect = match attr::take_attr(&mut func.attrs, "effect") {
         Some(a) => {
             let args = super::effect::parse_args(match a.meta {
                 Meta::List(l) => l.tokens,
@@ -306,7 +256,7 @@ fn pat_expr(pat: &Pat) -> Result<TokenStream> {
 
 /// Expands `#[import(module = "...")]` on an `extern "C" { ... }` block.
 pub fn expand_import(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
-    let args = string_args(attr.clone(), &["module"])?;
+    let args = attr::string_args(attr.clone(), &["module"])?;
     let Some((_, module)) = args.into_iter().next() else {
         return Err(Error::new_spanned(
             attr,

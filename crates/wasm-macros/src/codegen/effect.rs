@@ -132,7 +132,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     let symbol = if let Some(export) = func
         .attrs
         .iter()
-        .find(|a| super::is_our_attr(a.path(), "export"))
+        .find(|a| super::attr::is_our_attr(a.path(), "export"))
     {
         if args.symbol.is_some() {
             return Err(Error::new_spanned(
@@ -140,7 +140,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
                 "`symbol = ...` conflicts with `#[export]`: the export name is the symbol",
             ));
         }
-        super::abi::export_name(export, &ident)?
+        super::attr::export_name(export, &ident)?
     } else if let Some(name) = linkage_name(&func.attrs, &ident) {
         name
     } else {
