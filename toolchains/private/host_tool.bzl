@@ -1,5 +1,7 @@
 """The host tools (`wasmrust`, `wasmrust-run`) as Bazel sees them: checked against their sources."""
 
+load(":settings.bzl", "host_tool_transition")
+
 def _host_tool_impl(ctx):
     binary = ctx.file.binary
     out = ctx.actions.declare_file("checked/" + binary.basename)
@@ -37,6 +39,8 @@ Example:
     attrs = {
         "binary": attr.label(allow_single_file = True, mandatory = True, doc = "The prebuilt tool."),
         "srcs": attr.label_list(allow_files = True, mandatory = True, doc = "Every file the tool is built from (compiler/wasmrust/src/sources/manifest.rs lists them)."),
+        "_allowlist_function_transition": attr.label(default = "@bazel_tools//tools/allowlists/function_transition_allowlist"),
     },
+    cfg = host_tool_transition,
     executable = True,
 )

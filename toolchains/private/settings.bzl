@@ -1,6 +1,6 @@
 """Build settings and the profile transition every wasm rule applies."""
 
-load("//platforms:profiles.bzl", "PROFILES")
+load("//platforms:profiles.bzl", "DEFAULT_PROFILE", "PROFILES")
 
 ProfileInfo = provider(doc = "The active host profile.", fields = {"name": "str: a key of PROFILES."})
 
@@ -89,6 +89,25 @@ test_transition = transition(
     implementation = _test_transition_impl,
     inputs = [_PROFILE_FLAG, _PANIC_MESSAGES, _COMPILATION_MODE, _USE_THREADS],
     outputs = [_PLATFORMS, _PROFILE_FLAG, _PANIC_MESSAGES, _USE_THREADS],
+)
+
+def _host_tool_transition_impl(_settings, _attr):
+    return {
+        _PROFILE_FLAG: DEFAULT_PROFILE,
+        _PANIC_MESSAGES: False,
+        _USE_THREADS: False,
+    }
+
+# For the host tools (`//compiler/bin:driver`, `:runner`): they are the same
+# binaries for every profile, but on Bazel 4 an exec configuration keeps the
+# profile settings the wasm rules transitioned to, and each set of values is
+# an output directory of its own. Setting them back to their defaults makes
+# the checked copy one action and one file in one directory, however many
+# profiles and modes a build or an output base holds.
+host_tool_transition = transition(
+    implementation = _host_tool_transition_impl,
+    inputs = [],
+    outputs = [_PROFILE_FLAG, _PANIC_MESSAGES, _USE_THREADS],
 )
 
 def build_mode(ctx):

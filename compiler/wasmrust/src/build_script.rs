@@ -336,39 +336,52 @@ fn version_parts(version: &str) -> Result<[String; 4]> {
     Ok([nums[0].into(), nums[1].into(), nums[2].into(), pre.into()])
 }
 
-/// Everything one build-script run depends on. Paths are relative to the
-/// working directory (the execroot) as Bazel passes them.
-#[derive(Clone, Debug)]
+/// Everything one build-script run depends on: the options of
+/// `wasmrust build-script`. Paths are relative to the working directory (the
+/// execroot) as Bazel passes them.
+#[derive(Clone, Debug, clap::Args)]
 pub struct BuildScript {
     /// The compiled build script (a host executable).
+    #[arg(long)]
     pub script: PathBuf,
-    /// The pinned rustc (the script's `RUSTC`).
+    /// The pinned rustc (the script's RUSTC).
+    #[arg(long)]
     pub rustc: PathBuf,
-    /// The directory of rustc's shared libraries.
+    /// Directory of the toolchain's shared libraries (LD_LIBRARY_PATH).
+    #[arg(long)]
     pub library_path: PathBuf,
-    /// `--sysroot` for the script's own rustc probes (`CARGO_ENCODED_RUSTFLAGS`).
+    /// The sysroot for the script's own rustc probes (in CARGO_ENCODED_RUSTFLAGS).
+    #[arg(long)]
     pub sysroot: Option<PathBuf>,
-    /// The target the crate is built for.
+    /// The target the crate is built for (TARGET and CARGO_CFG_*).
+    #[arg(long)]
     pub target: Target,
-    /// Dev or release.
+    #[arg(long)]
     pub mode: Mode,
-    /// The crate's directory (with its `Cargo.toml`).
+    /// The crate's directory (CARGO_MANIFEST_DIR; the script runs there).
+    #[arg(long)]
     pub manifest_dir: PathBuf,
-    /// `CARGO_PKG_NAME`.
+    #[arg(long)]
     pub pkg_name: String,
-    /// `CARGO_PKG_VERSION`.
+    #[arg(long)]
     pub pkg_version: String,
-    /// Enabled cargo features.
+    /// An enabled cargo feature (CARGO_FEATURE_<NAME>=1).
+    #[arg(long = "feature")]
     pub features: Vec<String>,
-    /// The package's `links` key.
+    /// The package's `links` key (CARGO_MANIFEST_LINKS).
+    #[arg(long)]
     pub links: Option<String>,
-    /// `OUT_DIR`: emptied, then filled by the script.
+    /// OUT_DIR: emptied, then filled by the script.
+    #[arg(long)]
     pub out_dir: PathBuf,
-    /// The flags file to write.
+    /// Where to write the flags file.
+    #[arg(long)]
     pub flags_out: PathBuf,
-    /// Where the crate comes from and who needs it, for errors.
+    /// Appended to errors (e.g. which third-party crate this is, and who needs it).
+    #[arg(long)]
     pub context: Option<String>,
-    /// Extra environment (`${pwd}` is replaced by the working directory).
+    /// KEY=VALUE added to the script's environment; `${pwd}` becomes the working directory.
+    #[arg(long = "env", value_parser = crate::flags::parse_pair)]
     pub env: Vec<(String, String)>,
 }
 

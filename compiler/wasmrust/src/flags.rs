@@ -274,13 +274,17 @@ pub const PAGE: u64 = 65536;
 /// Linear-memory settings of a linked module. The stack stays first in
 /// memory (rustc's `--stack-first`), so an overflow traps below address 0
 /// instead of overwriting data.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::Args)]
 pub struct Memory {
-    /// Stack size in bytes (`None`: rustc's 1 MiB default).
+    /// Stack size in bytes (linked modules; default: rustc's 1 MiB).
+    #[arg(long = "stack-size")]
     pub stack_size: Option<u64>,
-    /// Initial memory in bytes (`None`: the linker's minimum for stack + data).
+    /// Initial linear memory in bytes (linked modules; default: the linker's
+    /// minimum for stack and data).
+    #[arg(long = "initial-memory", value_name = "INITIAL_MEMORY")]
     pub initial: Option<u64>,
-    /// Maximum memory in bytes (`None`: unbounded).
+    /// Maximum linear memory in bytes (linked modules; default: unbounded).
+    #[arg(long = "max-memory", value_name = "MAX_MEMORY")]
     pub max: Option<u64>,
 }
 
@@ -690,6 +694,13 @@ pub fn rustc_env(
     env.extend(extra.iter().cloned());
     let map: std::collections::BTreeMap<String, String> = env.into_iter().collect();
     map.into_iter().collect()
+}
+
+/// Parses a `NAME=VALUE` option value (`--env`, `--extern`).
+pub fn parse_pair(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .ok_or_else(|| format!("expected NAME=VALUE, got `{s}`"))
 }
 
 /// Replaces the literal `${pwd}` in `value` with the absolute working

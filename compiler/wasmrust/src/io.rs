@@ -19,7 +19,6 @@
 
 use anyhow::{Context, Result, bail};
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 /// Reads a whole file, naming it in the error.
@@ -61,6 +60,12 @@ pub fn ensure_not_input(output: &Path, inputs: &[&Path]) -> Result<()> {
 /// over `path`. On any error the temporary file is removed and `path` is left
 /// untouched. The file gets the usual mode (0666 less the umask).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_from(path, &mut &bytes[..])
+}
+
+/// [`write_atomic`], streaming the contents from `reader` (a large file is
+/// never held in memory whole).
+pub fn write_atomic_from(path: &Path, reader: &mut impl std::io::Read) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -80,8 +85,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
                 path.display()
             )
         })?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
+    std::io::copy(reader, &mut tmp)
+        .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("failed to write `{}`", path.display()))?;
     // On error `persist` hands the file back; dropping it removes it.
     tmp.persist(path)

@@ -41,14 +41,14 @@ pub struct CheckArgs {
 
 /// How a checkout's sources differ from the ones a tool was built from.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Drift {
-    pub changed: Vec<String>,
-    pub added: Vec<String>,
-    pub removed: Vec<String>,
+struct Drift {
+    changed: Vec<String>,
+    added: Vec<String>,
+    removed: Vec<String>,
 }
 
 impl Drift {
-    pub fn is_empty(&self) -> bool {
+    fn is_empty(&self) -> bool {
         self.changed.is_empty() && self.added.is_empty() && self.removed.is_empty()
     }
 }
@@ -62,7 +62,7 @@ fn entries(manifest: &str) -> BTreeMap<&str, &str> {
 }
 
 /// Compares the manifest a tool was built from with the checkout's.
-pub fn drift(built_from: &str, checkout: &str) -> Drift {
+fn drift(built_from: &str, checkout: &str) -> Drift {
     let (old, new) = (entries(built_from), entries(checkout));
     let mut d = Drift::default();
     for (path, hash) in &new {
@@ -128,7 +128,9 @@ pub fn check(tool: &str, built_from: &str, args: &CheckArgs) -> Result<()> {
 fn copy_executable(binary: &Path, out: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     io::ensure_not_input(out, &[binary])?;
-    io::write_atomic(out, &io::read(binary)?)?;
+    let mut file = std::fs::File::open(binary)
+        .with_context(|| format!("failed to read `{}`", binary.display()))?;
+    io::write_atomic_from(out, &mut file)?;
     std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o755))
         .with_context(|| format!("failed to make `{}` executable", out.display()))
 }
