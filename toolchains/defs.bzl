@@ -5,8 +5,6 @@
 Implementation lives in toolchains/private/ and may change freely.
 """
 
-load("//toolchains/private:bindgen.bzl", _wasm_rust_wit_bindings = "wasm_rust_wit_bindings")
-load("//toolchains/private:component.bzl", _wasm_component = "wasm_component", _wasm_compose = "wasm_compose")
 load(
     "//toolchains/private:providers.bzl",
     _WasmComponentInfo = "WasmComponentInfo",
@@ -14,13 +12,15 @@ load(
     _WasmModuleInfo = "WasmModuleInfo",
     _WasmSysrootInfo = "WasmSysrootInfo",
 )
+load("//toolchains/private/rules:bindgen.bzl", _wasm_rust_wit_bindings = "wasm_rust_wit_bindings")
+load("//toolchains/private/rules:component.bzl", _wasm_component = "wasm_component", _wasm_compose = "wasm_compose")
 load(
-    "//toolchains/private:rust.bzl",
+    "//toolchains/private/rules:rust.bzl",
     _wasm_rust_binary = "wasm_rust_binary",
     _wasm_rust_library = "wasm_rust_library",
     _wasm_rust_proc_macro = "wasm_rust_proc_macro",
 )
-load("//toolchains/private:test.bzl", _wasm_test = "wasm_test")
+load("//toolchains/private/rules:test.bzl", _wasm_test = "wasm_test")
 
 wasm_rust_library = _wasm_rust_library
 wasm_rust_binary = _wasm_rust_binary

@@ -19,7 +19,7 @@ sorted, no absolute paths, no timestamps.
 Usage (from the repository rule):
   crates_gen.py --manifest M --lockfile L --out DIR --cargo C --rustc R \
       --profile browser=wasm32-unknown-unknown=@//platforms:is_browser ... \
-      --rules @//toolchains/private:cargo.bzl --repo-name crates --source-label //third_party:Cargo.toml
+      --rules @//toolchains/private/rules:cargo.bzl --repo-name crates --source-label //third_party:Cargo.toml
 """
 
 import argparse

@@ -36,7 +36,7 @@ def _impl(rctx):
         "--rustc",
         rctx.attr.rustc,
         "--rules",
-        _label_text(Label("//toolchains/private:cargo.bzl")),
+        _label_text(Label("//toolchains/private/rules:cargo.bzl")),
         "--cargo-home",
         rctx.os.environ.get("CARGO_HOME", ""),
         "--repo-name",

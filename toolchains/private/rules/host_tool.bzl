@@ -1,6 +1,6 @@
 """The host tools (`wasmrust`, `wasmrust-run`) as Bazel sees them: checked against their sources."""
 
-load(":settings.bzl", "host_tool_transition")
+load("//toolchains/private:settings.bzl", "host_tool_transition")
 
 def _host_tool_impl(ctx):
     binary = ctx.file.binary

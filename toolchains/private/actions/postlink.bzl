@@ -26,7 +26,7 @@ def optimize(ctx, tools, module, triple, features, out, profile = None):
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)` or `driver_context(ctx)`.
+      tools: `tools_of(ctx)` (a WasmToolsInfo).
       module: the linked module File.
       triple: the target triple.
       features: the profile's extra wasm features.
@@ -57,7 +57,7 @@ def normalize(ctx, tools, wasm, mode, out, triple = None, features = [], profile
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)` or `driver_context(ctx)`.
+      tools: `tools_of(ctx)` (a WasmToolsInfo).
       wasm: the module or component File.
       mode: `dev` or `release`.
       out: the normalized File.
@@ -84,7 +84,7 @@ def componentize(ctx, tools, module, wit_files, world, out):
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)` or `driver_context(ctx)`.
+      tools: `tools_of(ctx)` (a WasmToolsInfo).
       module: the core module File.
       wit_files: the WIT Files (one directory plus its deps/).
       world: the world to target, or None for the package's only world.
@@ -103,7 +103,7 @@ def compose(ctx, tools, root, plugs, out):
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)` or `driver_context(ctx)`.
+      tools: `tools_of(ctx)` (a WasmToolsInfo).
       root: the root component File; the result exports what it exports.
       plugs: the component Files plugged into its imports.
       out: the composed component File.
@@ -128,7 +128,7 @@ def bindgen(ctx, tools, wit_files, world, crate_name, out):
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)` or `driver_context(ctx)`.
+      tools: `tools_of(ctx)` (a WasmToolsInfo).
       wit_files: the WIT Files (one directory plus its deps/).
       world: the world, or None for the package's only world.
       crate_name: the name the crate is compiled under (its `export!` macro names it).
@@ -150,7 +150,7 @@ def size_report(ctx, tools, wasm, out_text, out_json, out_html = None):
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)` or `driver_context(ctx)`.
+      tools: `tools_of(ctx)` (a WasmToolsInfo).
       wasm: the module File.
       out_text: the text report File.
       out_json: the JSON report File.

@@ -1,9 +1,9 @@
 """The wasm Rust toolchain (one per host profile) and the sysroot rule."""
 
-load(":compile.bzl", "driver_args")
-load(":providers.bzl", "WasmSysrootInfo")
-load(":settings.bzl", "BoolFlagInfo", "LeversInfo", "build_mode")
-load(":sysroot_crates.bzl", "sysroot_crates")
+load("//toolchains/private:providers.bzl", "WasmSysrootInfo")
+load("//toolchains/private:settings.bzl", "BoolFlagInfo", "LeversInfo", "build_mode")
+load("//toolchains/private:sysroot_crates.bzl", "sysroot_crates")
+load("//toolchains/private/actions:compile.bzl", "driver_args")
 
 # Target features `--//platforms:use_threads` adds to the sysroot and every crate.
 THREAD_FEATURES = ["atomics", "bulk-memory"]
@@ -14,44 +14,64 @@ def _lib_dir(files):
             return f.dirname
     fail("the rustc filegroup has no librustc_driver; is @wasm_toolchain intact?")
 
-def tool_context(ctx):
-    """The driver, rustc and its library directory from the rule's private attributes."""
+WasmToolsInfo = provider(
+    doc = "The tools every action runs, and the settings that change their flags: part of the toolchain's ToolchainInfo (`tools`).",
+    fields = {
+        "driver": "File: the checked `wasmrust` (//compiler/bin:driver).",
+        "rustc": "File: the pinned rustc.",
+        "rustc_files": "list of File: rustc and its libraries.",
+        "library_path": "str: the directory of librustc_driver, for LD_LIBRARY_PATH.",
+        "panic_messages": "bool: `--//platforms:panic_messages`.",
+        "levers_off": "list of str: `--//platforms:levers_off`.",
+        "incremental": "bool: `--//platforms:incremental`.",
+    },
+)
+
+def _wasm_tools_impl(ctx):
     rustc_files = ctx.files._rustc
-    rustc = [f for f in rustc_files if f.basename == "rustc"][0]
-    return struct(
+    return [WasmToolsInfo(
         driver = ctx.executable._driver,
-        rustc = rustc,
+        rustc = [f for f in rustc_files if f.basename == "rustc"][0],
         rustc_files = rustc_files,
         library_path = _lib_dir(rustc_files),
         panic_messages = ctx.attr._panic_messages[BoolFlagInfo].value,
         levers_off = ctx.attr._levers_off[LeversInfo].off,
         incremental = ctx.attr._incremental[BoolFlagInfo].value,
-    )
+    )]
 
-# What the post-link rules need: the driver alone (they never run rustc).
-DRIVER_ATTRS = {
-    "_driver": attr.label(
-        default = Label("//compiler/bin:driver"),
-        executable = True,
-        allow_single_file = True,
-        cfg = "exec",
-        doc = "The `wasmrust` host tool (built by the setup command from compiler/, checked against its sources).",
-    ),
+wasm_tools = rule(
+    implementation = _wasm_tools_impl,
+    doc = "The host tools and rustc every WasmRust action runs, with the build settings that change their flags (`//toolchains:tools`). Each profile's toolchain carries it; rules without a wasm toolchain (the sysroot, host crates, WIT bindings) depend on it directly.",
+    attrs = {
+        "_driver": attr.label(
+            default = Label("//compiler/bin:driver"),
+            executable = True,
+            allow_single_file = True,
+            cfg = "exec",
+            doc = "The `wasmrust` host tool (built by the setup command from compiler/, checked against its sources).",
+        ),
+        "_rustc": attr.label(default = Label("@wasm_toolchain//:rustc"), cfg = "exec"),
+        "_panic_messages": attr.label(default = Label("//platforms:panic_messages")),
+        "_levers_off": attr.label(default = Label("//platforms:levers_off")),
+        "_incremental": attr.label(default = Label("//platforms:incremental")),
+    },
+)
+
+# For rules that run tools without a wasm toolchain: the sysroot (which the
+# toolchain holds), host crates (built for the exec platform) and WIT bindings
+# (the same source for every profile).
+TOOLS_ATTRS = {
+    "_tools": attr.label(default = Label("//toolchains:tools"), providers = [WasmToolsInfo]),
 }
 
-def driver_context(ctx):
-    """The driver from DRIVER_ATTRS, in the shape the post-link helpers take."""
-    return struct(driver = ctx.executable._driver)
-
-TOOL_ATTRS = dict(DRIVER_ATTRS, **{
-    "_rustc": attr.label(default = Label("@wasm_toolchain//:rustc"), cfg = "exec"),
-    "_panic_messages": attr.label(default = Label("//platforms:panic_messages")),
-    "_levers_off": attr.label(default = Label("//platforms:levers_off")),
-    "_incremental": attr.label(default = Label("//platforms:incremental")),
-})
+def tools_of(ctx):
+    """The WasmToolsInfo a rule runs: its `_tools` attribute's (TOOLS_ATTRS), else its wasm toolchain's."""
+    if hasattr(ctx.attr, "_tools"):
+        return ctx.attr._tools[WasmToolsInfo]
+    return ctx.toolchains["//toolchains:toolchain_type"].tools
 
 def _sysroot_impl(ctx):
-    tools = tool_context(ctx)
+    tools = tools_of(ctx)
     triple = ctx.attr.triple
     mode = build_mode(ctx)
     library_root = ctx.file._library_manifest.dirname
@@ -110,7 +130,7 @@ Example:
 
     wasm_sysroot(name = "sysroot_wasmtime", triple = "wasm32-wasip2", opt_level = "s")
 """,
-    attrs = dict(TOOL_ATTRS, **{
+    attrs = dict(TOOLS_ATTRS, **{
         "triple": attr.string(mandatory = True, doc = "The wasm target triple."),
         "has_std": attr.bool(default = True, doc = "Build std (False: core and alloc only)."),
         "opt_level": attr.string(mandatory = True, doc = "rustc opt-level in release mode (the profile's `release_opt`)."),
@@ -150,11 +170,13 @@ def _toolchain_impl(ctx):
         allocator = allocator,
         linker = linker,
         linker_files = ctx.files._linker,
+        tools = ctx.attr.tools[WasmToolsInfo],
+        runner = ctx.executable._runner,
     )]
 
 wasm_rust_toolchain = rule(
     implementation = _toolchain_impl,
-    doc = "The toolchain of one host profile: its sysroot, linker and flag data. Declared from platforms/profiles.bzl by `declare_toolchains`.",
+    doc = "The toolchain of one host profile, as its ToolchainInfo: the sysroot, the linker, the host tools and rustc (`tools`, a WasmToolsInfo), the test runner, and the profile's settings as typed values (triple, features, component model, stack and memory defaults, allocator). Declared from platforms/profiles.bzl in toolchains/BUILD.bazel.",
     attrs = {
         "profile": attr.string(mandatory = True, doc = "The host profile's name."),
         "sysroot": attr.label(mandatory = True, providers = [WasmSysrootInfo], doc = "The profile's `wasm_sysroot`."),
@@ -170,5 +192,7 @@ wasm_rust_toolchain = rule(
         "max_memory": attr.int(default = 0, doc = "Default maximum linear memory in bytes (0: unbounded)."),
         "allocator": attr.string(default = "default", values = ["default", "heap"], doc = "Default global allocator of linked modules: `heap` (`wasm::alloc::Heap`) or `default` (std's, or the crate's own)."),
         "_linker": attr.label(default = Label("@wasm_toolchain//:linker"), cfg = "exec"),
+        "tools": attr.label(default = Label("//toolchains:tools"), providers = [WasmToolsInfo], doc = "The host tools and rustc (`wasm_tools`)."),
+        "_runner": attr.label(default = Label("//compiler/bin:runner"), executable = True, allow_single_file = True, cfg = "exec", doc = "`wasmrust-run`, which runs `wasm_test` modules (wasmtime, wasmi)."),
     },
 )

@@ -1,18 +1,18 @@
 """wasm_rust_wit_bindings: Rust bindings generated from a WIT world, as a crate."""
 
-load(":postlink.bzl", "bindgen")
-load(":rust.bzl", "wasm_rust_library")
-load(":toolchain.bzl", "DRIVER_ATTRS", "driver_context")
+load("//toolchains/private/actions:postlink.bzl", "bindgen")
+load("//toolchains/private/rules:rust.bzl", "wasm_rust_library")
+load("//toolchains/private/rules:toolchain.bzl", "TOOLS_ATTRS", "tools_of")
 
 def _wit_rust_source_impl(ctx):
     out = ctx.actions.declare_file(ctx.label.name + ".rs")
-    bindgen(ctx, driver_context(ctx), ctx.files.wit, ctx.attr.world, ctx.attr.crate_name, out)
+    bindgen(ctx, tools_of(ctx), ctx.files.wit, ctx.attr.world, ctx.attr.crate_name, out)
     return [DefaultInfo(files = depset([out]))]
 
 # One action per world, whatever the profile: the generated source is the same for every target.
 _wit_rust_source = rule(
     implementation = _wit_rust_source_impl,
-    attrs = dict(DRIVER_ATTRS, **{
+    attrs = dict(TOOLS_ATTRS, **{
         "wit": attr.label_list(allow_files = [".wit"], mandatory = True),
         "world": attr.string(),
         "crate_name": attr.string(mandatory = True),

@@ -1,11 +1,11 @@
 """wasm_rust_library, wasm_rust_binary and wasm_rust_proc_macro."""
 
 load("//platforms:profiles.bzl", "PROFILES")
-load(":compile.bzl", "CRATE_ATTRS", "HOST_TRIPLE", "compile_crate", "crate_name")
-load(":postlink.bzl", "normalize", "optimize", "size_report")
-load(":providers.bzl", "WasmCrateInfo", "WasmModuleInfo")
-load(":settings.bzl", "build_mode", "profile_transition")
-load(":toolchain.bzl", "TOOL_ATTRS", "tool_context")
+load("//toolchains/private:providers.bzl", "WasmCrateInfo", "WasmModuleInfo")
+load("//toolchains/private:settings.bzl", "build_mode", "profile_transition")
+load("//toolchains/private/actions:compile.bzl", "CRATE_ATTRS", "HOST_TRIPLE", "compile_crate", "crate_name")
+load("//toolchains/private/actions:postlink.bzl", "normalize", "optimize", "size_report")
+load("//toolchains/private/rules:toolchain.bzl", "TOOLS_ATTRS", "tools_of")
 
 TOOLCHAIN_TYPE = "//toolchains:toolchain_type"
 
@@ -27,7 +27,7 @@ def _wasm_deps_attrs():
     }
 
 # Attributes of a wasm library (also those of generated third-party crates).
-WASM_LIBRARY_ATTRS = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **_wasm_deps_attrs())))
+WASM_LIBRARY_ATTRS = dict(CRATE_ATTRS, **dict(_PROFILE_ATTRS, **_wasm_deps_attrs()))
 
 def library_impl(ctx, **kwargs):
     """Compiles a wasm library for the active profile.
@@ -40,7 +40,7 @@ def library_impl(ctx, **kwargs):
       The rule's providers: DefaultInfo and WasmCrateInfo.
     """
     tc = ctx.toolchains[TOOLCHAIN_TYPE]
-    tools = tool_context(ctx)
+    tools = tools_of(ctx)
     out = ctx.actions.declare_file("{}/lib{}.rlib".format(ctx.label.name, crate_name(ctx)))
     info = compile_crate(
         ctx,
@@ -98,13 +98,13 @@ _ALLOCATOR_ATTRS = {
 }
 
 # Everything a rule that links a module (`link_module`) reads.
-LINK_ATTRS = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(_PROFILE_ATTRS, **dict(_wasm_deps_attrs(), **dict(_MEMORY_ATTRS, **_ALLOCATOR_ATTRS)))))
+LINK_ATTRS = dict(CRATE_ATTRS, **dict(_PROFILE_ATTRS, **dict(_wasm_deps_attrs(), **dict(_MEMORY_ATTRS, **_ALLOCATOR_ATTRS))))
 
 def link_module(ctx, kind, extra_deps = [], cfgs = []):
     """Compiles and links the rule's crate into a post-linked core module.
 
     Args:
-      ctx: the rule context (CRATE_ATTRS, TOOL_ATTRS, memory attributes).
+      ctx: the rule context (LINK_ATTRS; the toolchain gives the tools).
       kind: `reactor` or `command`.
       extra_deps: crates the rule adds to `deps` (the test harness).
       cfgs: `--cfg` values.
@@ -113,7 +113,7 @@ def link_module(ctx, kind, extra_deps = [], cfgs = []):
       (final File, unoptimized linked File, WasmModuleInfo).
     """
     tc = ctx.toolchains[TOOLCHAIN_TYPE]
-    tools = tool_context(ctx)
+    tools = tools_of(ctx)
     mode = build_mode(ctx)
     crate_kind = "cdylib" if kind == "reactor" else "bin"
     memory = struct(
@@ -153,7 +153,7 @@ def link_module(ctx, kind, extra_deps = [], cfgs = []):
 
 def _binary_impl(ctx):
     final, linked, info = link_module(ctx, ctx.attr.kind)
-    tools = tool_context(ctx)
+    tools = tools_of(ctx)
     reports = []
     for wasm, suffix in [(final, ""), (linked, ".linked")]:
         text = ctx.actions.declare_file("{}/{}{}.size.txt".format(ctx.label.name, ctx.label.name, suffix))
@@ -218,7 +218,7 @@ def proc_macro_impl(ctx, **kwargs):
     Returns:
       The rule's providers: DefaultInfo and WasmCrateInfo.
     """
-    tools = tool_context(ctx)
+    tools = tools_of(ctx)
     out = ctx.actions.declare_file("{}/lib{}.so".format(ctx.label.name, crate_name(ctx)))
     info = compile_crate(ctx, tools, "proc-macro", HOST_TRIPLE, "release", out, sysroot = host_sysroot(ctx), **kwargs)
     return [DefaultInfo(files = depset([out])), info]
@@ -235,5 +235,5 @@ Example:
 
     wasm_rust_proc_macro(name = "macros", srcs = ["macros/lib.rs"])
 """,
-    attrs = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **HOST_ATTRS)),
+    attrs = dict(CRATE_ATTRS, **dict(TOOLS_ATTRS, **HOST_ATTRS)),
 )

@@ -7,11 +7,11 @@ for `env!`, capped lints, and the cfgs, environment and OUT_DIR its build
 script produced.
 """
 
-load(":compile.bzl", "CRATE_ATTRS", "HOST_TRIPLE", "compile_crate", "crate_name")
-load(":providers.bzl", "CargoBuildScriptInfo", "WasmCrateInfo")
-load(":rust.bzl", "HOST_ATTRS", "TOOLCHAIN_TYPE", "WASM_LIBRARY_ATTRS", "host_sysroot", "library_impl", "proc_macro_impl")
-load(":settings.bzl", "build_mode", "profile_transition")
-load(":toolchain.bzl", "TOOL_ATTRS", "tool_context")
+load("//toolchains/private:providers.bzl", "CargoBuildScriptInfo", "WasmCrateInfo")
+load("//toolchains/private:settings.bzl", "build_mode", "profile_transition")
+load("//toolchains/private/actions:compile.bzl", "CRATE_ATTRS", "HOST_TRIPLE", "compile_crate", "crate_name")
+load("//toolchains/private/rules:rust.bzl", "HOST_ATTRS", "TOOLCHAIN_TYPE", "WASM_LIBRARY_ATTRS", "host_sysroot", "library_impl", "proc_macro_impl")
+load("//toolchains/private/rules:toolchain.bzl", "TOOLS_ATTRS", "tools_of")
 
 _CARGO_ATTRS = {
     "package_name": attr.string(mandatory = True, doc = "The Cargo package name."),
@@ -67,7 +67,7 @@ cargo_crate = rule(
 )
 
 def _host_crate_impl(ctx):
-    tools = tool_context(ctx)
+    tools = tools_of(ctx)
     out = ctx.actions.declare_file("{}/lib{}.rlib".format(ctx.label.name, crate_name(ctx)))
     info = compile_crate(ctx, tools, "lib", HOST_TRIPLE, "release", out, sysroot = host_sysroot(ctx), **_cargo_kwargs(ctx))
     return [DefaultInfo(files = depset([out])), info]
@@ -75,7 +75,7 @@ def _host_crate_impl(ctx):
 cargo_host_crate = rule(
     implementation = _host_crate_impl,
     doc = "A third-party library compiled for the exec platform (a dependency of proc macros or build scripts).",
-    attrs = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(HOST_ATTRS, **_CARGO_ATTRS))),
+    attrs = dict(CRATE_ATTRS, **dict(TOOLS_ATTRS, **dict(HOST_ATTRS, **_CARGO_ATTRS))),
 )
 
 def _proc_macro_impl(ctx):
@@ -84,12 +84,12 @@ def _proc_macro_impl(ctx):
 cargo_proc_macro = rule(
     implementation = _proc_macro_impl,
     doc = "A third-party proc macro compiled for the exec platform.",
-    attrs = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(HOST_ATTRS, **_CARGO_ATTRS))),
+    attrs = dict(CRATE_ATTRS, **dict(TOOLS_ATTRS, **dict(HOST_ATTRS, **_CARGO_ATTRS))),
 )
 
 def _run_build_script(ctx, triple, sysroot):
     """Compiles the build script for the exec platform and runs it for `triple`."""
-    tools = tool_context(ctx)
+    tools = tools_of(ctx)
     mode = build_mode(ctx) if triple != HOST_TRIPLE else "release"
     script = ctx.actions.declare_file("{}/build_script".format(ctx.label.name))
     compile_crate(ctx, tools, "bin", HOST_TRIPLE, "release", script, sysroot = host_sysroot(ctx), **_cargo_kwargs(ctx))
@@ -132,7 +132,7 @@ def _build_script_impl(ctx):
     tc = ctx.toolchains[TOOLCHAIN_TYPE]
     return _run_build_script(ctx, tc.triple, tc.sysroot)
 
-_SCRIPT_ATTRS = dict(CRATE_ATTRS, **dict(TOOL_ATTRS, **dict(HOST_ATTRS, **_CARGO_ATTRS)))
+_SCRIPT_ATTRS = dict(CRATE_ATTRS, **dict(HOST_ATTRS, **_CARGO_ATTRS))
 
 cargo_build_script = rule(
     implementation = _build_script_impl,
@@ -152,5 +152,5 @@ def _host_build_script_impl(ctx):
 cargo_host_build_script = rule(
     implementation = _host_build_script_impl,
     doc = "A Cargo build script of a host crate (a proc macro's dependency), run for the exec platform.",
-    attrs = _SCRIPT_ATTRS,
+    attrs = dict(_SCRIPT_ATTRS, **TOOLS_ATTRS),
 )

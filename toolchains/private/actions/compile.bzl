@@ -1,6 +1,6 @@
 """The compile action: one rustc invocation through `wasmrust rustc`."""
 
-load(":providers.bzl", "CargoBuildScriptInfo", "WasmCrateInfo")
+load("//toolchains/private:providers.bzl", "CargoBuildScriptInfo", "WasmCrateInfo")
 
 HOST_TRIPLE = "x86_64-unknown-linux-gnu"
 
@@ -42,7 +42,7 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
 
     Args:
       ctx: the rule context.
-      tools: `tool_context(ctx)`.
+      tools: `tools_of(ctx)` (a WasmToolsInfo).
       kind: `lib`, `cdylib`, `bin` or `proc-macro`.
       triple: the target triple.
       mode: `dev` or `release`.
@@ -90,7 +90,7 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
 
     Args:
       ctx: the rule context (srcs, deps, proc_macro_deps, edition, crate_features, rustc_flags, compile_data).
-      tools: `tool_context(ctx)`.
+      tools: `tools_of(ctx)` (a WasmToolsInfo).
       kind: `lib`, `cdylib`, `bin` or `proc-macro`.
       triple: the target triple (the exec triple for proc macros).
       mode: `dev` or `release`.

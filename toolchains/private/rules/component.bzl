@@ -1,11 +1,11 @@
 """wasm_component: a core module and a WIT world become a component; wasm_compose plugs components together."""
 
 load("//platforms:profiles.bzl", "PROFILES")
-load(":postlink.bzl", "componentize", "compose", "normalize")
-load(":providers.bzl", "WasmComponentInfo", "WasmModuleInfo")
-load(":rust.bzl", "TOOLCHAIN_TYPE")
-load(":settings.bzl", "build_mode", "profile_transition")
-load(":toolchain.bzl", "DRIVER_ATTRS", "driver_context")
+load("//toolchains/private:providers.bzl", "WasmComponentInfo", "WasmModuleInfo")
+load("//toolchains/private:settings.bzl", "build_mode", "profile_transition")
+load("//toolchains/private/actions:postlink.bzl", "componentize", "compose", "normalize")
+load("//toolchains/private/rules:rust.bzl", "TOOLCHAIN_TYPE")
+load("//toolchains/private/rules:toolchain.bzl", "TOOLS_ATTRS", "tools_of")
 
 def _component_impl(ctx):
     tc = ctx.toolchains[TOOLCHAIN_TYPE]
@@ -18,7 +18,7 @@ def _component_impl(ctx):
             ctx.attr.module.label,
             "a `.wasm` file is not accepted: the rule needs the module's target, profile and build mode" if ctx.attr.module.label.name.endswith(".wasm") else "it provides no WasmModuleInfo",
         ))
-    tools = driver_context(ctx)
+    tools = tools_of(ctx)
     module = ctx.attr.module[WasmModuleInfo]
     raw = componentize(ctx, tools, module.wasm, ctx.files.wit, ctx.attr.world, ctx.actions.declare_file("{}/{}.raw.wasm".format(ctx.label.name, ctx.label.name)))
     final = normalize(ctx, tools, raw, build_mode(ctx), ctx.actions.declare_file(ctx.label.name + ".wasm"))
@@ -43,7 +43,7 @@ Example:
         world = "demo",
     )
 """,
-    attrs = dict(DRIVER_ATTRS, **{
+    attrs = {
         # Files are let through to the implementation, which names what `module`
         # takes: Bazel's own error for a file here ("misplaced here") does not.
         "module": attr.label(mandatory = True, allow_files = True, doc = "The core module: a `wasm_rust_binary` target (not a `.wasm` file)."),
@@ -51,7 +51,7 @@ Example:
         "world": attr.string(doc = "The world to target; optional when the package has one."),
         "profile": attr.string(values = [""] + sorted(PROFILES.keys()), doc = "Host profile; empty: the active profile."),
         "_allowlist_function_transition": attr.label(default = "@bazel_tools//tools/allowlists/function_transition_allowlist"),
-    }),
+    },
     toolchains = [TOOLCHAIN_TYPE],
     incompatible_use_toolchain_transition = True,
     cfg = profile_transition,
@@ -60,7 +60,7 @@ Example:
 def _compose_impl(ctx):
     root = ctx.attr.root[WasmComponentInfo]
     plugs = [p[WasmComponentInfo].wasm for p in ctx.attr.plugs]
-    tools = driver_context(ctx)
+    tools = tools_of(ctx)
     raw = compose(ctx, tools, root.wasm, plugs, ctx.actions.declare_file("{}/{}.raw.wasm".format(ctx.label.name, ctx.label.name)))
     final = normalize(ctx, tools, raw, build_mode(ctx), ctx.actions.declare_file(ctx.label.name + ".wasm"))
     return [
@@ -88,7 +88,7 @@ Example:
         plugs = [":host_impl"],
     )
 """,
-    attrs = dict(DRIVER_ATTRS, **{
+    attrs = dict(TOOLS_ATTRS, **{
         "root": attr.label(mandatory = True, providers = [WasmComponentInfo], doc = "The component whose imports are satisfied: a `wasm_component` (or `wasm_compose`) target."),
         "plugs": attr.label_list(mandatory = True, allow_empty = False, providers = [WasmComponentInfo], doc = "The components plugged in: `wasm_component` (or `wasm_compose`) targets."),
     }),

@@ -1,10 +1,9 @@
 """wasm_test: Rust tests run inside a wasm module, in the profile's real runtime."""
 
 load("//platforms:profiles.bzl", "PROFILES")
-load(":postlink.bzl", "componentize")
-load(":rust.bzl", "LINK_ATTRS", "TOOLCHAIN_TYPE", "link_module")
-load(":settings.bzl", "test_transition")
-load(":toolchain.bzl", "tool_context")
+load("//toolchains/private:settings.bzl", "test_transition")
+load("//toolchains/private/actions:postlink.bzl", "componentize")
+load("//toolchains/private/rules:rust.bzl", "LINK_ATTRS", "TOOLCHAIN_TYPE", "link_module")
 
 # How each profile's runner is started; `{module}` is the test module.
 _RUNNERS = {
@@ -21,10 +20,9 @@ def _wasm_test_impl(ctx):
     tc = ctx.toolchains[TOOLCHAIN_TYPE]
     module, _, _ = link_module(ctx, "reactor", extra_deps = [ctx.attr._harness], cfgs = ["test"])
     if tc.component_model:
-        tools = tool_context(ctx)
         module = componentize(
             ctx,
-            tools,
+            tc.tools,
             module,
             ctx.files._harness_wit,
             "harness",
@@ -35,7 +33,7 @@ def _wasm_test_impl(ctx):
         "browser": ctx.file._browser_runner.short_path,
         "module": module.short_path,
         "node": ctx.file._node_runner.short_path,
-        "run": ctx.executable._run.short_path,
+        "run": tc.runner.short_path,
         "triple": tc.triple,
     }
     command = [_shell_quote(arg.format(**paths)) for arg in _RUNNERS[runner]]
@@ -49,7 +47,7 @@ def _wasm_test_impl(ctx):
         "#!/usr/bin/env bash\n# {} ({} profile, {})\nexec {} \"$@\"\n".format(ctx.label, tc.profile, runner, " ".join(command)),
         is_executable = True,
     )
-    runfiles = ctx.runfiles(files = [module, ctx.executable._run] + ctx.files._runner_files + ctx.files.js_imports + ctx.files.data)
+    runfiles = ctx.runfiles(files = [module, tc.runner] + ctx.files._runner_files + ctx.files.js_imports + ctx.files.data)
     return [DefaultInfo(executable = script, runfiles = runfiles)]
 
 wasm_test = rule(
@@ -77,7 +75,6 @@ Example:
         ),
         "_harness": attr.label(default = Label("//crates/wasm-test:wasm_test")),
         "_harness_wit": attr.label(default = Label("//crates/wasm-test:wit"), allow_files = True),
-        "_run": attr.label(default = Label("//compiler/bin:runner"), executable = True, allow_single_file = True, cfg = "exec"),
         "_node_runner": attr.label(default = Label("//toolchains/runners:node_test.mjs"), allow_single_file = True),
         "_browser_runner": attr.label(default = Label("//toolchains/runners:browser_test.mjs"), allow_single_file = True),
         "_runner_files": attr.label(default = Label("//toolchains/runners:files")),
