@@ -1,4 +1,6 @@
-"""Providers of the WasmRust rules."""
+"""Providers of the WasmRust rules, and the toolchain type they resolve."""
+
+TOOLCHAIN_TYPE = "//toolchains:toolchain_type"
 
 WasmCrateInfo = provider(
     doc = "A compiled Rust crate: a wasm `.rlib`, or a host `.so` for a proc macro.",
@@ -46,5 +48,18 @@ CargoBuildScriptInfo = provider(
     fields = {
         "flags": "File: one `cfg=`, `check-cfg=` or `env=` line per directive (`${pwd}` for the working directory).",
         "out_dir": "File: the OUT_DIR tree the script wrote.",
+    },
+)
+
+WasmToolsInfo = provider(
+    doc = "The tools every action runs, and the settings that change their flags: part of the toolchain's ToolchainInfo (`tools`).",
+    fields = {
+        "driver": "File: the checked `wasmrust` (//compiler/bin:driver).",
+        "rustc": "File: the pinned rustc.",
+        "rustc_files": "list of File: rustc and its libraries.",
+        "library_path": "str: the directory of librustc_driver, for LD_LIBRARY_PATH.",
+        "panic_messages": "bool: `--//platforms:panic_messages`.",
+        "levers_off": "list of str: `--//platforms:levers_off`.",
+        "incremental": "bool: `--//platforms:incremental`.",
     },
 )

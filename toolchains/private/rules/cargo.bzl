@@ -7,10 +7,10 @@ for `env!`, capped lints, and the cfgs, environment and OUT_DIR its build
 script produced.
 """
 
-load("//toolchains/private:providers.bzl", "CargoBuildScriptInfo", "WasmCrateInfo")
+load("//toolchains/private:providers.bzl", "CargoBuildScriptInfo", "TOOLCHAIN_TYPE", "WasmCrateInfo")
 load("//toolchains/private:settings.bzl", "build_mode", "profile_transition")
 load("//toolchains/private/actions:compile.bzl", "CRATE_ATTRS", "HOST_TRIPLE", "compile_crate", "crate_name")
-load("//toolchains/private/rules:rust.bzl", "HOST_ATTRS", "TOOLCHAIN_TYPE", "WASM_LIBRARY_ATTRS", "host_sysroot", "library_impl", "proc_macro_impl")
+load("//toolchains/private/rules:rust.bzl", "HOST_ATTRS", "WASM_LIBRARY_ATTRS", "host_sysroot", "library_impl", "proc_macro_impl")
 load("//toolchains/private/rules:toolchain.bzl", "TOOLS_ATTRS", "tools_of")
 
 _CARGO_ATTRS = {

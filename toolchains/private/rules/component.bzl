@@ -1,10 +1,9 @@
 """wasm_component: a core module and a WIT world become a component; wasm_compose plugs components together."""
 
 load("//platforms:profiles.bzl", "PROFILES")
-load("//toolchains/private:providers.bzl", "WasmComponentInfo", "WasmModuleInfo")
+load("//toolchains/private:providers.bzl", "TOOLCHAIN_TYPE", "WasmComponentInfo", "WasmModuleInfo")
 load("//toolchains/private:settings.bzl", "build_mode", "profile_transition")
 load("//toolchains/private/actions:postlink.bzl", "componentize", "compose", "normalize")
-load("//toolchains/private/rules:rust.bzl", "TOOLCHAIN_TYPE")
 load("//toolchains/private/rules:toolchain.bzl", "TOOLS_ATTRS", "tools_of")
 
 def _component_impl(ctx):

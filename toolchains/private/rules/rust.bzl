@@ -1,13 +1,11 @@
 """wasm_rust_library, wasm_rust_binary and wasm_rust_proc_macro."""
 
 load("//platforms:profiles.bzl", "PROFILES")
-load("//toolchains/private:providers.bzl", "WasmCrateInfo", "WasmModuleInfo")
+load("//toolchains/private:providers.bzl", "TOOLCHAIN_TYPE", "WasmCrateInfo", "WasmModuleInfo")
 load("//toolchains/private:settings.bzl", "build_mode", "profile_transition")
 load("//toolchains/private/actions:compile.bzl", "CRATE_ATTRS", "HOST_TRIPLE", "compile_crate", "crate_name")
 load("//toolchains/private/actions:postlink.bzl", "normalize", "optimize", "size_report")
 load("//toolchains/private/rules:toolchain.bzl", "TOOLS_ATTRS", "tools_of")
-
-TOOLCHAIN_TYPE = "//toolchains:toolchain_type"
 
 _PROFILE_ATTRS = {
     "profile": attr.string(

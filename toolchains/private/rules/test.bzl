@@ -1,9 +1,10 @@
 """wasm_test: Rust tests run inside a wasm module, in the profile's real runtime."""
 
 load("//platforms:profiles.bzl", "PROFILES")
+load("//toolchains/private:providers.bzl", "TOOLCHAIN_TYPE")
 load("//toolchains/private:settings.bzl", "test_transition")
 load("//toolchains/private/actions:postlink.bzl", "componentize")
-load("//toolchains/private/rules:rust.bzl", "LINK_ATTRS", "TOOLCHAIN_TYPE", "link_module")
+load("//toolchains/private/rules:rust.bzl", "LINK_ATTRS", "link_module")
 
 # How each profile's runner is started; `{module}` is the test module.
 _RUNNERS = {

@@ -1,6 +1,6 @@
 """The wasm Rust toolchain (one per host profile) and the sysroot rule."""
 
-load("//toolchains/private:providers.bzl", "WasmSysrootInfo")
+load("//toolchains/private:providers.bzl", "TOOLCHAIN_TYPE", "WasmSysrootInfo", "WasmToolsInfo")
 load("//toolchains/private:settings.bzl", "BoolFlagInfo", "LeversInfo", "build_mode")
 load("//toolchains/private:sysroot_crates.bzl", "sysroot_crates")
 load("//toolchains/private/actions:compile.bzl", "driver_args")
@@ -13,19 +13,6 @@ def _lib_dir(files):
         if f.basename.startswith("librustc_driver"):
             return f.dirname
     fail("the rustc filegroup has no librustc_driver; is @wasm_toolchain intact?")
-
-WasmToolsInfo = provider(
-    doc = "The tools every action runs, and the settings that change their flags: part of the toolchain's ToolchainInfo (`tools`).",
-    fields = {
-        "driver": "File: the checked `wasmrust` (//compiler/bin:driver).",
-        "rustc": "File: the pinned rustc.",
-        "rustc_files": "list of File: rustc and its libraries.",
-        "library_path": "str: the directory of librustc_driver, for LD_LIBRARY_PATH.",
-        "panic_messages": "bool: `--//platforms:panic_messages`.",
-        "levers_off": "list of str: `--//platforms:levers_off`.",
-        "incremental": "bool: `--//platforms:incremental`.",
-    },
-)
 
 def _wasm_tools_impl(ctx):
     rustc_files = ctx.files._rustc
@@ -68,7 +55,7 @@ def tools_of(ctx):
     """The WasmToolsInfo a rule runs: its `_tools` attribute's (TOOLS_ATTRS), else its wasm toolchain's."""
     if hasattr(ctx.attr, "_tools"):
         return ctx.attr._tools[WasmToolsInfo]
-    return ctx.toolchains["//toolchains:toolchain_type"].tools
+    return ctx.toolchains[TOOLCHAIN_TYPE].tools
 
 def _sysroot_impl(ctx):
     tools = tools_of(ctx)
