@@ -36,7 +36,8 @@
 #                    in the first rounds; each takes 20-40 s, and 10 would add
 #                    5-10 minutes to the run
 #   VARIANTS='name=bazel flags;...'  WasmRust variants ('' for none; default
-#                    'dev=--config=dev;release=--config=release'), e.g.
+#                    'dev=--config=dev;release=--config=release;release-iter=--config=release-iter'),
+#                    e.g.
 #                    VARIANTS='dev=--config=dev;dev-noinc=--config=dev --no//platforms:incremental'
 #   PEERS='cargo-dev cargo-release zig'  peers to run (default all; '' for none)
 #   LINES=N          size of the generated crate (default 10000)
@@ -54,7 +55,7 @@ TARGET=//benchmarks/devloop/crate:devloop
 ROUNDS=${ROUNDS:-10}
 RELEASE_ROUNDS=${RELEASE_ROUNDS:-3}
 [ "$RELEASE_ROUNDS" -le "$ROUNDS" ] || RELEASE_ROUNDS=$ROUNDS
-VARIANTS=${VARIANTS-dev=--config=dev;release=--config=release}
+VARIANTS=${VARIANTS-dev=--config=dev;release=--config=release;release-iter=--config=release-iter}
 PEERS=${PEERS-cargo-dev cargo-release zig}
 LINES=${LINES:-10000}
 

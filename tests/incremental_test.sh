@@ -10,7 +10,9 @@
 #     same bytes as an uninterrupted build of the same source;
 #  5. incremental outputs never reach a shared cache: every build of A uses an
 #     nginx HTTP cache, and a second checkout gets every other action from it
-#     but compiles the first-party crates itself.
+#     but compiles the first-party crates itself;
+#  6. release-iteration compiles (--config=release-iter) are no-remote too when
+#     they keep incremental state, and cacheable when they do not (aquery).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -166,5 +168,28 @@ else
     pass "incremental_outputs_not_shared (B: $summary)"
   fi
 fi
+
+# 6. Release-iteration compiles of first-party crates (aquery: analysis only)
+# are no-remote when they keep incremental state, and cacheable when they do not.
+# no_remote_compiles LOG: "N of M", the compile actions tagged no-remote.
+no_remote_compiles() {
+  awk '/^action /{n++} /ExecutionInfo: \{.*no-remote/{if (!seen[n]++) r++} END {printf "%d of %d", r, n}' "$1"
+}
+for variant in "incremental" "--no//platforms:incremental"; do
+  # shellcheck disable=SC2086
+  if ! bazel_in "$W" "$R" aquery --config=release-iter --config=node ${variant#incremental} 'mnemonic("WasmRustc.*", //app:app_core + //app:numbers)' >"$D/aquery.log" 2>&1; then
+    fail "release_iteration_compiles ($variant)" "aquery failed" "$(tail -20 "$D/aquery.log")"
+    continue
+  fi
+  got=$(no_remote_compiles "$D/aquery.log")
+  want="2 of 2"
+  [ "$variant" = incremental ] || want="0 of 2"
+  if [ "$(grep -c -- '--release-iteration' "$D/aquery.log")" -eq 2 ] && [ "$got" = "$want" ]; then
+    pass "release_iteration_compiles ($variant: --release-iteration, $got no-remote)"
+  else
+    fail "release_iteration_compiles ($variant)" "expected both first-party compiles with --release-iteration and $want no-remote, got $got no-remote" \
+      "$(grep -E '^action|ExecutionInfo|release-iteration' "$D/aquery.log")"
+  fi
+done
 
 finish

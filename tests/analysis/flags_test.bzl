@@ -15,11 +15,12 @@ _THREADS = "//platforms:use_threads"
 _INCREMENTAL = "//platforms:incremental"
 _PANIC = "//platforms:panic_messages"
 _LEVERS = "//platforms:levers_off"
+_RELEASE_ITERATION = "//platforms:release_iteration"
 
 # What `--//platforms:use_threads` adds (toolchain.bzl THREAD_FEATURES).
 _THREAD_FEATURES = ["atomics", "bulk-memory"]
 
-def _config(mode, profile, threads = False, incremental = False, panic_messages = False, levers_off = []):
+def _config(mode, profile, threads = False, incremental = False, panic_messages = False, levers_off = [], release_iteration = False):
     return struct(
         mode = mode,
         profile = profile,
@@ -27,6 +28,7 @@ def _config(mode, profile, threads = False, incremental = False, panic_messages 
         incremental = incremental,
         panic_messages = panic_messages,
         levers_off = levers_off,
+        release_iteration = release_iteration,
         settings = {
             _MODE: "opt" if mode == "release" else "fastbuild",
             _PROFILE: profile,
@@ -34,6 +36,7 @@ def _config(mode, profile, threads = False, incremental = False, panic_messages 
             _INCREMENTAL: incremental,
             _PANIC: panic_messages,
             _LEVERS: levers_off,
+            _RELEASE_ITERATION: release_iteration,
         },
     )
 
@@ -45,6 +48,9 @@ CONFIGS = dict(
         ("release_threads", _config("release", "browser", threads = True)),
         ("release_panic_messages", _config("release", "node", panic_messages = True)),
         ("release_levers_off", _config("release", DEFAULT_PROFILE, levers_off = ["lto", "opt_level"])),
+        ("release_iteration", _config("release", "browser", incremental = True, release_iteration = True)),
+        ("release_iteration_not_incremental", _config("release", "node", release_iteration = True)),
+        ("dev_release_iteration", _config("dev", DEFAULT_PROFILE, incremental = True, release_iteration = True)),
     ],
 )
 
@@ -72,7 +78,8 @@ def _check_compile(errors, name, config, target, attrs):
     """
     profile = attrs.profile or config.profile
     p = PROFILES[profile]
-    incremental = config.incremental and config.mode == "dev"
+    release_iteration = config.release_iteration and config.mode == "release"
+    incremental = config.incremental and (config.mode == "dev" or release_iteration)
     compiles = _actions(target, "WasmRustcIncremental" if incremental else "WasmRustc")
     _expect(errors, name, len(compiles), 1, "compile actions ({})".format("WasmRustcIncremental, in the worker" if incremental else "WasmRustc"))
     if len(compiles) != 1:
@@ -84,7 +91,8 @@ def _check_compile(errors, name, config, target, attrs):
     threads = config.threads and not attrs.profile
     _expect(errors, name, sorted(_values(argv, "--target-feature")), sorted(p.features + (_THREAD_FEATURES if threads else [])), "--target-feature")
     _expect(errors, name, sorted(_values(argv, "--lever-off")), sorted(config.levers_off), "--lever-off")
-    _expect(errors, name, "--incremental" in argv, incremental, "--incremental (only first-party crates in incremental dev builds)")
+    _expect(errors, name, "--incremental" in argv, incremental, "--incremental (only first-party crates in incremental dev and release-iteration builds)")
+    _expect(errors, name, "--release-iteration" in argv, release_iteration, "--release-iteration (only in release builds with --//platforms:release_iteration)")
     want_panic = config.panic_messages or (attrs.is_test and config.mode == "release")
     _expect(errors, name, "--panic-messages" in argv, want_panic, "--panic-messages (a wasm_test: {}, mode {})".format(attrs.is_test, config.mode))
 
@@ -109,12 +117,13 @@ def _flags_test_impl(ctx):
         if argv and config.profile != DEFAULT_PROFILE and not config.levers_off:
             drivers.setdefault(config.mode, {}).setdefault(argv[0], []).append(name)
 
-    # `host_tool_transition`: the profile, threads and panic settings never give
+    # `host_tool_transition`: the profile, threads, panic, incremental and
+    # release-iteration settings never give
     # the host tool a configuration (an output directory, a copy) of its own.
     # The default profile is left out: Bazel 4 keeps the exec configuration's
     # hash when a transition changes no value, so it has a directory of its own.
     for mode, paths in drivers.items():
-        _expect(errors, mode, len(paths), 1, "one `wasmrust` for every profile, threads and panic setting, by configuration: {}".format(paths))
+        _expect(errors, mode, len(paths), 1, "one `wasmrust` for every profile, threads, panic, incremental and release-iteration setting, by configuration: {}".format(paths))
     _expect(errors, "all", checked > 0, True, "configurations checked")
     message = "{}: {} failed check(s):\n{}".format(ctx.label, len(errors), "\n".join(errors)) if errors else ""
     return [AnalysisTestResultInfo(success = not errors, message = message)]

@@ -61,5 +61,6 @@ WasmToolsInfo = provider(
         "panic_messages": "bool: `--//platforms:panic_messages`.",
         "levers_off": "list of str: `--//platforms:levers_off`.",
         "incremental": "bool: `--//platforms:incremental`.",
+        "release_iteration": "bool: `--//platforms:release_iteration`.",
     },
 )

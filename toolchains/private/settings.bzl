@@ -52,6 +52,8 @@ levers_flag = rule(
 _PROFILE_FLAG = "//platforms:profile"
 _PANIC_MESSAGES = "//platforms:panic_messages"
 _USE_THREADS = "//platforms:use_threads"
+_RELEASE_ITERATION = "//platforms:release_iteration"
+_INCREMENTAL = "//platforms:incremental"
 _PLATFORMS = "//command_line_option:platforms"
 _COMPILATION_MODE = "//command_line_option:compilation_mode"
 
@@ -96,6 +98,8 @@ def _host_tool_transition_impl(_settings, _attr):
         _PROFILE_FLAG: DEFAULT_PROFILE,
         _PANIC_MESSAGES: False,
         _USE_THREADS: False,
+        _RELEASE_ITERATION: False,
+        _INCREMENTAL: True,
     }
 
 # For the host tools (`//compiler/bin:driver`, `:runner`): they are the same
@@ -103,11 +107,14 @@ def _host_tool_transition_impl(_settings, _attr):
 # profile settings the wasm rules transitioned to, and each set of values is
 # an output directory of its own. Setting them back to their defaults makes
 # the checked copy one action and one file in one directory, however many
-# profiles and modes a build or an output base holds.
+# profiles and modes a build or an output base holds. The compile settings
+# `incremental` and `release_iteration` are reset too, so that switching
+# between --config=release and --config=release-iter (or turning incremental
+# off) keeps the host tools where they are.
 host_tool_transition = transition(
     implementation = _host_tool_transition_impl,
     inputs = [],
-    outputs = [_PROFILE_FLAG, _PANIC_MESSAGES, _USE_THREADS],
+    outputs = [_PROFILE_FLAG, _PANIC_MESSAGES, _USE_THREADS, _RELEASE_ITERATION, _INCREMENTAL],
 )
 
 def build_mode(ctx):

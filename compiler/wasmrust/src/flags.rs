@@ -277,7 +277,7 @@ pub const PAGE: u64 = 65536;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::Args)]
 pub struct Memory {
     /// Stack size in bytes (linked modules; default: rustc's 1 MiB).
-    #[arg(long = "stack-size")]
+    #[arg(long)]
     pub stack_size: Option<u64>,
     /// Initial linear memory in bytes (linked modules; default: the linker's
     /// minimum for stack and data).
@@ -390,8 +390,13 @@ pub struct Invocation {
     pub panic_messages: bool,
     /// Release levers turned back to cargo's defaults; no effect in dev or on the host.
     pub levers_off: Vec<Lever>,
-    /// rustc's incremental-state directory (`-Cincremental`): only in dev, for
-    /// first-party crates compiled by the persistent worker (worker.rs).
+    /// A release build tuned for rebuild speed rather than for shipping
+    /// (`--config=release-iter`): thin LTO instead of fat, several codegen
+    /// units, incremental state allowed. Only for first-party wasm crates.
+    pub release_iteration: bool,
+    /// rustc's incremental-state directory (`-Cincremental`): for first-party
+    /// crates compiled by the persistent worker (worker.rs), in dev builds and
+    /// release-iteration builds.
     pub incremental: Option<String>,
     /// The user's own `rustc_flags`, appended last.
     pub user_flags: Vec<String>,
@@ -416,12 +421,14 @@ impl Invocation {
         }
     }
 
-    /// One in release (for size), 256 for incremental dev compiles (as cargo: an
-    /// edit recompiles only the small units it touched), 16 otherwise.
+    /// 256 for incremental compiles (as cargo: an edit recompiles, and in a
+    /// release-iteration build re-optimizes, only the small units it touched),
+    /// one in release (for size), 16 otherwise.
     fn codegen_units(&self) -> u32 {
         match () {
-            _ if self.release() && !self.lever_off(Lever::CodegenUnits) => 1,
             _ if self.incremental.is_some() => 256,
+            _ if self.release_iteration => 16,
+            _ if self.release() && !self.lever_off(Lever::CodegenUnits) => 1,
             _ => 16,
         }
     }
@@ -451,6 +458,16 @@ impl Invocation {
                 "crates for the exec platform (x86_64-unknown-linux-gnu) are lib, bin or proc-macro: crate `{}` has kind {:?}",
                 self.crate_name,
                 self.kind
+            );
+        }
+        if self.release_iteration
+            && (self.mode != Mode::Release
+                || self.target == Target::Host
+                || self.kind == CrateKind::Sysroot)
+        {
+            bail!(
+                "crate `{}`: --release-iteration is for first-party wasm crates in release builds",
+                self.crate_name
             );
         }
         Ok(())
@@ -581,17 +598,24 @@ pub fn rustc_args(inv: &Invocation) -> Result<Vec<String>> {
     }
     push(format!("-Ccodegen-units={}", inv.codegen_units()));
     if let Some(dir) = &inv.incremental {
-        // Release outputs never depend on state outside the action's inputs.
-        if inv.mode != Mode::Dev || inv.kind == CrateKind::Sysroot || host {
+        // Shipping release outputs never depend on state outside the action's inputs.
+        if (inv.mode != Mode::Dev && !inv.release_iteration)
+            || inv.kind == CrateKind::Sysroot
+            || host
+        {
             bail!(
-                "crate `{}`: incremental compilation is only for first-party wasm crates in dev builds",
+                "crate `{}`: incremental compilation is only for first-party wasm crates in dev and release-iteration builds",
                 inv.crate_name
             );
         }
         push(format!("-Cincremental={dir}"));
     }
     if release && inv.kind.links() {
-        if !inv.lever_off(Lever::Lto) {
+        // Thin LTO still inlines across crates (std included), in parallel
+        // and incrementally; fat LTO re-optimizes the whole program as one.
+        if inv.release_iteration {
+            push("-Clto=thin".into());
+        } else if !inv.lever_off(Lever::Lto) {
             push("-Clto=fat".into());
         }
         push("-Cstrip=debuginfo".into());
@@ -804,6 +828,7 @@ mod tests {
             memory: Memory::default(),
             panic_messages: false,
             levers_off: vec![],
+            release_iteration: false,
             incremental: None,
             user_flags: vec!["-Wunused".into()],
         }
@@ -974,7 +999,47 @@ mod tests {
             bad.incremental = i.incremental.clone();
             let e = rustc_args(&bad).unwrap_err().to_string();
             assert!(
-                e.contains("only for first-party wasm crates in dev builds"),
+                e.contains("only for first-party wasm crates in dev and release-iteration builds"),
+                "{kind:?} {mode:?}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn release_iteration_trades_fat_lto_for_rebuild_speed() {
+        let mut i = inv(CrateKind::Cdylib, Mode::Release);
+        i.release_iteration = true;
+        i.incremental = Some("/x/bazel-out/_wasmrust_incremental/app.incremental/rustc".into());
+        let a = rustc_args(&i).unwrap();
+        for f in [
+            "-Copt-level=z",
+            "-Clto=thin",
+            "-Ccodegen-units=256",
+            "-Cpanic=immediate-abort",
+            "-Cdebug-assertions=off",
+            "-Cincremental=/x/bazel-out/_wasmrust_incremental/app.incremental/rustc",
+        ] {
+            assert!(has(&a, f), "missing {f} in {a:?}");
+        }
+        assert!(!has(&a, "-Clto=fat"), "{a:?}");
+        // Run outside the worker (no state): 16 units.
+        i.incremental = None;
+        assert!(has(&rustc_args(&i).unwrap(), "-Ccodegen-units=16"));
+        // A library of the same build: no LTO (nothing links).
+        i.kind = CrateKind::Lib;
+        let a = rustc_args(&i).unwrap();
+        assert!(has(&a, "-Ccodegen-units=16") && !a.iter().any(|x| x.starts_with("-Clto")));
+        // Only first-party wasm crates in release builds.
+        for (kind, mode) in [
+            (CrateKind::Cdylib, Mode::Dev),
+            (CrateKind::Sysroot, Mode::Release),
+            (CrateKind::ProcMacro, Mode::Release),
+        ] {
+            let mut bad = inv(kind, mode);
+            bad.release_iteration = true;
+            let e = rustc_args(&bad).unwrap_err().to_string();
+            assert!(
+                e.contains("--release-iteration is for first-party wasm crates in release builds"),
                 "{kind:?} {mode:?}: {e}"
             );
         }

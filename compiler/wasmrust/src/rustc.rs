@@ -214,6 +214,7 @@ mod tests {
             },
             panic_messages: false,
             levers_off: vec![],
+            release_iteration: false,
             incremental: None,
             user_flags: vec![],
         }

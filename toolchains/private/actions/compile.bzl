@@ -75,14 +75,14 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
     args.add_all(tools.levers_off, before_each = "--lever-off")
     return args
 
-# Compile actions of first-party crates in incremental dev builds: run by
+# Compile actions of first-party crates in incremental dev (and release-iteration) builds: run by
 # `wasmrust --persistent_worker`, which keeps rustc's incremental state, and
 # never remote (their outputs may depend on that state). A mnemonic of their
 # own, so `--strategy=WasmRustcIncremental=worker,...` (.bazelrc) leaves every
 # other action to the build's strategy (sandboxed, or remote with --config=rexec).
 _INCREMENTAL_REQUIREMENTS = {"supports-workers": "1", "no-remote": "1"}
 
-def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = None, target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], forced_deps = [], cfgs = [], env = {}, context = None, incremental = False):
+def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level = None, target_features = [], linker = None, memory = None, extra_inputs = [], extra_deps = [], forced_deps = [], cfgs = [], env = {}, context = None, first_party = False):
     """Registers the rustc action for the rule in `ctx`.
 
     The rule may also have `aliases` (dep target -> extern name) and
@@ -108,8 +108,10 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
       cfgs: `--cfg` values (`test` for test modules).
       env: rustc's environment for `env!` (`${pwd}` is the absolute working directory).
       context: added to the error when rustc fails (a third-party crate's dependency path).
-      incremental: whether this is a first-party crate, whose dev compiles keep
-        incremental state when `--//platforms:incremental` is on.
+      first_party: whether this is a first-party crate (wasm_rust_library, wasm_rust_binary,
+        wasm_test), whose dev and release-iteration compiles keep incremental state when
+        `--//platforms:incremental` is on, and whose release-iteration compiles
+        (`--//platforms:release_iteration`) trade fat LTO for rebuild speed.
 
     Returns:
       The crate's WasmCrateInfo.
@@ -158,7 +160,10 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
         script_files = [build_script.flags, build_script.out_dir]
     if context:
         args.add("--context", context)
-    incremental = incremental and mode == "dev" and tools.incremental
+    release_iteration = first_party and mode == "release" and tools.release_iteration
+    if release_iteration:
+        args.add("--release-iteration")
+    incremental = first_party and tools.incremental and (mode == "dev" or release_iteration)
     if incremental:
         args.add("--incremental")
 
@@ -179,7 +184,7 @@ def compile_crate(ctx, tools, kind, triple, mode, out, sysroot = None, opt_level
         outputs = [out],
         mnemonic = "WasmRustcIncremental" if incremental else "WasmRustc",
         execution_requirements = _INCREMENTAL_REQUIREMENTS if incremental else {},
-        progress_message = "Compiling Rust {} {} ({}, {}{})".format(kind, ctx.label, triple, mode, ", incremental" if incremental else ""),
+        progress_message = "Compiling Rust {} {} ({}, {}{}{})".format(kind, ctx.label, triple, mode, ", iteration" if release_iteration else "", ", incremental" if incremental else ""),
     )
     return WasmCrateInfo(
         name = name,

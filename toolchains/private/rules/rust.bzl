@@ -58,7 +58,7 @@ def library_impl(ctx, **kwargs):
     ]
 
 def _library_impl(ctx):
-    return library_impl(ctx, incremental = True)
+    return library_impl(ctx, first_party = True)
 
 wasm_rust_library = rule(
     implementation = _library_impl,
@@ -141,7 +141,7 @@ def link_module(ctx, kind, extra_deps = [], cfgs = []):
         extra_deps = extra_deps,
         forced_deps = [ctx.attr._global_heap] if allocator == "heap" else [],
         cfgs = cfgs,
-        incremental = True,
+        first_party = True,
     )
     wasm = linked
     if mode == "release":

@@ -24,6 +24,7 @@ def _wasm_tools_impl(ctx):
         panic_messages = ctx.attr._panic_messages[BoolFlagInfo].value,
         levers_off = ctx.attr._levers_off[LeversInfo].off,
         incremental = ctx.attr._incremental[BoolFlagInfo].value,
+        release_iteration = ctx.attr._release_iteration[BoolFlagInfo].value,
     )]
 
 wasm_tools = rule(
@@ -41,6 +42,7 @@ wasm_tools = rule(
         "_panic_messages": attr.label(default = Label("//platforms:panic_messages")),
         "_levers_off": attr.label(default = Label("//platforms:levers_off")),
         "_incremental": attr.label(default = Label("//platforms:incremental")),
+        "_release_iteration": attr.label(default = Label("//platforms:release_iteration")),
     },
 )
 

@@ -84,10 +84,14 @@ pub struct Args {
     #[arg(long)]
     context: Option<String>,
     /// Keep rustc's incremental state between builds when the persistent worker runs this
-    /// (`--//platforms:incremental`, dev builds of first-party crates); a one-shot run compiles
-    /// from scratch as before.
+    /// (`--//platforms:incremental`, dev and release-iteration builds of first-party crates); a
+    /// one-shot run compiles from scratch as before.
     #[arg(long)]
     incremental: bool,
+    /// A release build tuned for rebuild speed, not for shipping (`--config=release-iter`):
+    /// thin LTO, several codegen units, incremental state allowed.
+    #[arg(long)]
+    release_iteration: bool,
     /// The user's `rustc_flags`, after `--`.
     #[arg(last = true)]
     user_flags: Vec<String>,
@@ -114,7 +118,7 @@ pub fn run(a: Args) -> Result<()> {
     let mut cfgs = a.cfgs;
     cfgs.extend(script.cfgs);
     let session = match std::env::var_os(worker::INCREMENTAL_ROOT_ENV) {
-        Some(root) if a.incremental && a.mode == Mode::Dev => {
+        Some(root) if a.incremental && (a.mode == Mode::Dev || a.release_iteration) => {
             Some(worker::IncrementalSession::open(root.as_ref(), &a.out)?)
         }
         _ => None,
@@ -149,6 +153,7 @@ pub fn run(a: Args) -> Result<()> {
         memory: a.memory,
         panic_messages: a.panic_messages,
         levers_off: a.levers_off,
+        release_iteration: a.release_iteration,
         incremental: session
             .as_ref()
             .map(|s| s.rustc_dir().to_string_lossy().into_owned()),
