@@ -118,8 +118,8 @@ def _flags_test_impl(ctx):
             drivers.setdefault(config.mode, {}).setdefault(argv[0], []).append(name)
 
     # `host_tool_transition`: the profile, threads, panic, incremental and
-    # release-iteration settings never give
-    # the host tool a configuration (an output directory, a copy) of its own.
+    # release-iteration settings never give the host tool a configuration (an
+    # output directory, a copy) of its own.
     # The default profile is left out: Bazel 4 keeps the exec configuration's
     # hash when a transition changes no value, so it has a directory of its own.
     for mode, paths in drivers.items():

@@ -75,8 +75,8 @@ def driver_args(ctx, tools, kind, triple, mode, name, edition, src, out, opt_lev
     args.add_all(tools.levers_off, before_each = "--lever-off")
     return args
 
-# Compile actions of first-party crates in incremental dev (and release-iteration) builds: run by
-# `wasmrust --persistent_worker`, which keeps rustc's incremental state, and
+# Compile actions of first-party crates in incremental dev and release-iteration
+# builds: run by `wasmrust --persistent_worker`, which keeps rustc's incremental state, and
 # never remote (their outputs may depend on that state). A mnemonic of their
 # own, so `--strategy=WasmRustcIncremental=worker,...` (.bazelrc) leaves every
 # other action to the build's strategy (sandboxed, or remote with --config=rexec).
